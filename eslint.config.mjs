@@ -1,0 +1,43 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Module boundaries (see README "Workspace layout"):
+ * - an app never imports another app;
+ * - only the issuer (auth-service) may import token-issuer, which holds private-key code;
+ * - tooling libs (local PostgreSQL, test helpers) never ship inside an app.
+ */
+export default [
+  { ignores: ['**/dist', '**/node_modules', '**/.data', '**/tmp', '**/*.js', '**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:lib', 'type:tooling'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:tooling'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:issuer', onlyDependOnLibsWithTags: ['scope:shared', 'scope:issuer'] },
+            { sourceTag: 'scope:verifier', onlyDependOnLibsWithTags: ['scope:shared', 'scope:verifier'] },
+            { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:shared', 'scope:verifier'] },
+            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests may use the test helpers (real PostgreSQL, key fixtures); production code may not.
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+];
