@@ -1,0 +1,82 @@
+import express from 'express';
+import request from 'supertest';
+import {
+  attachPrincipal,
+  findClaimsProblem,
+  identityHeadersFromClaims,
+  IS_ADMIN_CLAIM,
+  principalFromHeaders,
+  principalOf,
+  requireAuth,
+  requireRole,
+  stripIdentityHeaders,
+  subjectClaimsToPayload,
+  type AccessTokenClaims,
+} from './index';
+
+const claims: AccessTokenClaims = {
+  iss: 'http://issuer', sub: 'u-1', aud: 'api', exp: 2_000_000_000, iat: 1_900_000_000, jti: 'j-1',
+  ...subjectClaimsToPayload({ sub: 'u-1', username: 'alice', roles: ['user', 'admin'] }),
+};
+
+describe('access token claims', () => {
+  it('derives the public is_admin claim from the roles', () => {
+    expect(claims[IS_ADMIN_CLAIM]).toBe(true);
+    expect(subjectClaimsToPayload({ sub: 'x', username: 'bob', roles: ['user'] })[IS_ADMIN_CLAIM]).toBe(false);
+  });
+
+  it.each([
+    [{ ...claims }, undefined],
+    [{ ...claims, sub: '' }, 'sub claim missing or not a string'],
+    [{ ...claims, exp: '2000000000' }, 'exp claim missing or not a number'],
+    [{ ...claims, roles: 'admin' }, 'roles claim is not an array of strings'],
+    [{ ...claims, roles: { 0: 'admin' } }, 'roles claim is not an array of strings'],
+    [{ ...claims, [IS_ADMIN_CLAIM]: 'true' }, 'is_admin claim missing or not a boolean'],
+    [[], 'payload is not a JSON object'],
+  ])('checks claim types (%#)', (payload, problem) => {
+    expect(findClaimsProblem(payload)).toBe(problem);
+  });
+});
+
+describe('identity headers', () => {
+  it('round-trips verified claims into a principal', () => {
+    const principal = principalFromHeaders(identityHeadersFromClaims(claims));
+    expect(principal).toEqual({ userId: 'u-1', username: 'alice', roles: ['user', 'admin'], tokenId: 'j-1', isAdmin: true });
+  });
+
+  it('strips every identity header a client could send', () => {
+    const headers = { 'x-user-id': 'evil', 'x-user-roles': 'admin', 'x-token-id': 'x', 'x-auth-user': 'y', accept: 'json' };
+    stripIdentityHeaders(headers);
+    expect(headers).toEqual({ accept: 'json' });
+  });
+
+  it('rejects repeated or malformed identity', () => {
+    expect(principalFromHeaders({ 'x-user-id': ['a', 'b'] })).toBeUndefined();
+    expect(() => principalFromHeaders({ 'x-user-id': 'a', 'x-user-roles': 'ad min' })).toThrow('malformed');
+  });
+});
+
+describe('requireAuth / requireRole', () => {
+  const app = express();
+  app.use(attachPrincipal);
+  app.get('/me', requireAuth(), (req, res) => { res.json({ userId: principalOf(req).userId }); });
+  app.get('/admin', requireRole('admin'), (_req, res) => { res.json({ ok: true }); });
+  app.use((error: { status?: number; code?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(error.status ?? 500).json({ error: error.code });
+  });
+
+  it('answers 401 without identity', async () => {
+    await request(app).get('/me').expect(401, { error: 'unauthorized' });
+    await request(app).get('/admin').expect(401);
+  });
+
+  it('answers 403 without the role and 200 with it', async () => {
+    await request(app).get('/me').set('x-user-id', 'u-2').expect(200, { userId: 'u-2' });
+    await request(app).get('/admin').set('x-user-id', 'u-2').set('x-user-roles', 'user').expect(403);
+    await request(app).get('/admin').set('x-user-id', 'u-3').set('x-user-roles', 'user,admin').expect(200);
+  });
+
+  it('answers 401 for malformed identity', async () => {
+    await request(app).get('/me').set('x-user-id', 'u').set('x-user-roles', 'a b').expect(401, { error: 'invalid_identity' });
+  });
+});

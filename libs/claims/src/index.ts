@@ -1,0 +1,4 @@
+export * from './access-token';
+export * from './identity-headers';
+export * from './principal';
+export * from './middleware';
