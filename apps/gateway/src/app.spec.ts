@@ -1,0 +1,132 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createLogger } from '@jwt-msa/service-defaults';
+import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
+import { createGatewayApp, type GatewayApp } from './app';
+import { loadGatewayConfig } from './config';
+
+interface Seen { name: string; method: string; url: string; headers: IncomingHttpHeaders }
+
+let key: SigningKey;
+const servers: Server[] = [];
+let seen: Seen[] = [];
+let gateway: GatewayApp;
+const logger = createLogger('gateway', 'test', 'silent');
+
+/** A real HTTP upstream that records what it received and says who it is. */
+async function upstream(name: string, behaviour: 'echo' | 'slow' = 'echo'): Promise<string> {
+  const server = createServer((req, res) => {
+    seen.push({ name, method: req.method!, url: req.url!, headers: req.headers });
+    if (req.url === '/.well-known/jwks.json') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [key.publicJwk] }));
+      return;
+    }
+    const reply = () => {
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('x-served-by', name);
+      res.end(JSON.stringify({ served: name }));
+    };
+    if (behaviour === 'slow') setTimeout(reply, 2000); else reply();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function deadUrl(): Promise<string> {
+  const url = await upstream('dead');
+  const server = servers.pop()!;
+  await new Promise((resolve) => server.close(resolve));
+  return url;
+}
+
+/** Requests that reached a service (the gateway's own JWKS fetches do not count). */
+const proxied = () => seen.filter((entry) => entry.url !== '/.well-known/jwks.json');
+
+const signer = new AccessTokenSigner({ issuer: 'http://localhost:8080', audience: 'jwt-msa-api', ttlSeconds: 60 });
+const tokenFor = (roles: string[], username = 'alice') => signer.sign(key, { sub: `id-${username}`, username, roles }).token;
+
+beforeAll(async () => {
+  key = await generateSigningKey();
+  const config = loadGatewayConfig({
+    AUTH_SERVICE_URLS: await upstream('auth'),
+    CATALOG_SERVICE_URLS: [await upstream('catalog-1'), await upstream('catalog-2')].join(','),
+    ORDERS_SERVICE_URLS: await upstream('orders', 'slow'),
+    PROFILE_SERVICE_URLS: await deadUrl(),
+    UPSTREAM_TIMEOUT_MS: '500',
+  });
+  gateway = createGatewayApp(config, logger);
+});
+beforeEach(() => { seen = []; });
+afterAll(async () => { await Promise.all(servers.map((s) => new Promise((r) => { s.closeAllConnections(); s.close(r); }))); });
+
+describe('gateway routing and verification', () => {
+  it('proxies public routes without a token, with a request id', async () => {
+    const res = await request(gateway.app).get('/api/catalog/products').expect(200);
+    expect(res.body.served).toMatch(/^catalog-/);
+    expect(seen[0]).toMatchObject({ url: '/api/catalog/products', method: 'GET' });
+    expect(seen[0]!.headers['x-request-id']).toBe(res.headers['x-request-id']);
+  });
+
+  it('spreads requests over every replica', async () => {
+    const served = new Set<string>();
+    for (let i = 0; i < 4; i += 1) served.add((await request(gateway.app).get('/api/catalog/products')).body.served);
+    expect([...served].sort()).toEqual(['catalog-1', 'catalog-2']);
+  });
+
+  it('answers 401 with an RFC 6750 challenge and proxies nothing without a token', async () => {
+    const res = await request(gateway.app).post('/api/catalog/products').send({ name: 'x', price: 1 }).expect(401);
+    expect(res.body).toEqual({ error: 'unauthorized', message: 'Missing bearer token' });
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="jwt-msa"');
+    const bad = await request(gateway.app).get('/api/profile/me').set('Authorization', 'Bearer not.a.jwt').expect(401);
+    expect(bad.headers['www-authenticate']).toMatch(/^Bearer realm="jwt-msa", error="invalid_token", error_description=".+"$/);
+    expect(proxied()).toHaveLength(0);
+  });
+
+  it('answers 403 when the route needs a role the token lacks', async () => {
+    await request(gateway.app).post('/api/catalog/products').set('Authorization', `Bearer ${tokenFor(['user'])}`).send({}).expect(403);
+    expect(proxied()).toHaveLength(0);
+  });
+
+  it('forwards verified claims as identity headers, replacing forged ones in any casing', async () => {
+    await request(gateway.app)
+      .post('/api/catalog/products')
+      .set('Authorization', `Bearer ${tokenFor(['user', 'admin'], 'root')}`)
+      .set('X-User-Id', 'forged')
+      .set('x-USER-roles', 'superuser')
+      .set('X-Auth-User', 'mallory')
+      .send({ name: 'x', price: 1 })
+      .expect(200);
+    const headers = proxied()[0]!.headers;
+    expect(headers['x-user-id']).toBe('id-root');
+    expect(headers['x-user-name']).toBe('root');
+    expect(headers['x-user-roles']).toBe('user,admin');
+    expect(headers['x-auth-user']).toBeUndefined();
+    expect(headers.authorization).toMatch(/^Bearer /);
+  });
+
+  it('strips forged identity headers on public routes too', async () => {
+    await request(gateway.app).get('/api/catalog/products').set('X-User-Id', 'forged').set('X-User-Roles', 'admin').expect(200);
+    expect(seen[0]!.headers['x-user-id']).toBeUndefined();
+    expect(seen[0]!.headers['x-user-roles']).toBeUndefined();
+  });
+
+  it('keeps internal endpoints and unknown paths off the public surface', async () => {
+    await request(gateway.app).get('/healthz').expect(200, { status: 'ok' });
+    await request(gateway.app).get('/readyz').expect(200);
+    await request(gateway.app).get('/api/catalog/../../readyz').expect(400);
+    await request(gateway.app).get('/api/orders/%2e%2e/x').set('Authorization', `Bearer ${tokenFor(['user'])}`).expect(400);
+    const res = await request(gateway.app).get('/metrics').expect(404);
+    expect(res.body.error).toBe('not_found');
+    expect(proxied()).toHaveLength(0);
+  });
+
+  it('answers 502 JSON when an upstream is down and 504 when it is too slow', async () => {
+    const down = await request(gateway.app).get('/api/profile/me').set('Authorization', `Bearer ${tokenFor(['user'])}`).expect(502);
+    expect(down.body).toEqual({ error: 'upstream_unavailable', message: 'The profile service is unavailable' });
+    const slow = await request(gateway.app).get('/api/orders').set('Authorization', `Bearer ${tokenFor(['user'])}`).expect(504);
+    expect(slow.body).toEqual({ error: 'upstream_timeout', message: 'The orders service did not answer in time' });
+  });
+});

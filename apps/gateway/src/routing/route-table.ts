@@ -1,0 +1,37 @@
+/** Who may use a route: anyone, any verified caller, or a verified caller with a role. */
+export type Access = 'public' | 'authenticated' | { role: string };
+
+export type UpstreamName = 'auth' | 'catalog' | 'orders' | 'profile';
+
+export interface RouteRule {
+  prefix: string;
+  /** Limits the rule to these methods; absent = any method. */
+  methods?: readonly string[];
+  upstream: UpstreamName;
+  access: Access;
+}
+
+/**
+ * The gateway's whole public surface. First match wins; a path that matches nothing is a 404 and
+ * never reaches a service (so /healthz, /readyz and /metrics of the services stay internal).
+ */
+export const ROUTE_TABLE: readonly RouteRule[] = [
+  { prefix: '/auth', upstream: 'auth', access: 'public' },
+  { prefix: '/.well-known', methods: ['GET', 'HEAD'], upstream: 'auth', access: 'public' },
+  { prefix: '/api/catalog', methods: ['GET', 'HEAD'], upstream: 'catalog', access: 'public' },
+  { prefix: '/api/catalog', upstream: 'catalog', access: { role: 'admin' } },
+  { prefix: '/api/orders', upstream: 'orders', access: 'authenticated' },
+  { prefix: '/api/profile', upstream: 'profile', access: 'authenticated' },
+];
+
+export function matchRoute(table: readonly RouteRule[], method: string, path: string): RouteRule | undefined {
+  return table.find((rule) =>
+    (path === rule.prefix || path.startsWith(`${rule.prefix}/`)) && (!rule.methods || rule.methods.includes(method)));
+}
+
+/** Dot segments, encoded separators and backslashes could make a service see another path than the one we checked. */
+const AMBIGUOUS_PATH = /(^|\/)\.{1,2}(\/|$)|%2e|%2f|%5c|\\|\/\//i;
+
+export function isAmbiguousPath(path: string): boolean {
+  return AMBIGUOUS_PATH.test(path);
+}

@@ -1,0 +1,42 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isHttpError, NotFoundError } from '@jwt-msa/http-errors';
+import type { Logger } from './logger';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+/** body-parser's error types, mapped to our stable codes. */
+const BODY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  'entity.parse.failed': { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON' },
+  'entity.too.large': { status: 413, code: 'body_too_large', message: 'The request body is too large' },
+  'encoding.unsupported': { status: 415, code: 'unsupported_encoding', message: 'Unsupported content encoding' },
+  'charset.unsupported': { status: 415, code: 'unsupported_charset', message: 'Unsupported charset' },
+  'request.aborted': { status: 400, code: 'request_aborted', message: 'The request was aborted' },
+  'request.size.invalid': { status: 400, code: 'invalid_request', message: 'The request size did not match Content-Length' },
+};
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new NotFoundError(`No route for ${req.method} ${req.path}`));
+};
+
+/** The one place where errors become responses: `{error, message}`, never a stack trace. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (isHttpError(error)) {
+      if (error.status >= 500) logger.warn({ code: error.code, err: error.message }, 'dependency failure');
+      res.set(error.headers).status(error.status).json({ error: error.code, message: error.message });
+      return;
+    }
+    const bodyError = BODY_ERRORS[(error as BodyParserError)?.type ?? ''];
+    if (bodyError) {
+      res.status(bodyError.status).json({ error: bodyError.code, message: bodyError.message });
+      return;
+    }
+    logger.error({ err: error }, 'unhandled error');
+    res.status(500).json({ error: 'internal_error', message: 'Something went wrong' });
+  };
+}

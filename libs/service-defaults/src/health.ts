@@ -1,0 +1,33 @@
+import { Router } from 'express';
+
+export type ReadinessCheck = () => Promise<void>;
+
+/**
+ * /healthz: the process is alive. /readyz: every readiness check passes (database reachable,
+ * keys loaded, ...). Neither is routed through the public gateway.
+ */
+export function healthRoutes(checks: Record<string, ReadinessCheck>, isShuttingDown: () => boolean): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    if (isShuttingDown()) {
+      res.status(503).json({ status: 'shutting_down' });
+      return;
+    }
+    const results: Record<string, string> = {};
+    let ready = true;
+    await Promise.all(Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await check();
+        results[name] = 'ok';
+      } catch (error) {
+        ready = false;
+        results[name] = (error as Error).message || 'failed';
+      }
+    }));
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
+  });
+  return router;
+}

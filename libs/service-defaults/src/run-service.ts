@@ -1,0 +1,81 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { lifecycleOf } from './create-service-app';
+import type { Logger } from './logger';
+
+export interface RunServiceOptions {
+  app: Express;
+  host: string;
+  port: number;
+  logger: Logger;
+  shutdownGraceMs: number;
+  /** Run after the server has stopped, e.g. closing the database pool. */
+  onShutdown?: Array<() => Promise<void>>;
+  /** Exit the process once shut down (default true; tests pass false). */
+  exitOnShutdown?: boolean;
+}
+
+export interface RunningService {
+  server: Server;
+  port: number;
+  url: string;
+  shutdown(reason: string): Promise<void>;
+}
+
+/**
+ * Listens, and shuts down gracefully on SIGTERM/SIGINT (or when a supervising parent process goes
+ * away): stop accepting, let in-flight requests finish within the grace period, run the shutdown
+ * hooks, exit 0.
+ */
+export async function runService(options: RunServiceOptions): Promise<RunningService> {
+  const { app, logger } = options;
+  const server = createServer(app);
+  // Longer than any proxy's idle keep-alive, so the proxy closes idle sockets first (no reset races).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  logger.info({ url }, 'listening');
+
+  let shutdownPromise: Promise<void> | undefined;
+  const shutdown = (reason: string): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      lifecycleOf(app).shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), options.shutdownGraceMs).unref());
+      if ((await Promise.race([closed, grace])) === 'timeout') {
+        logger.warn('grace period over, closing remaining connections');
+        server.closeAllConnections();
+      }
+      for (const hook of options.onShutdown ?? []) {
+        await hook().catch((error: unknown) => logger.error({ err: error }, 'shutdown hook failed'));
+      }
+      logger.info('stopped');
+      if (options.exitOnShutdown !== false) {
+        logger.flush?.();
+        process.exit(0);
+      }
+    })();
+    return shutdownPromise;
+  };
+
+  if (options.exitOnShutdown !== false) {
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    // Started by a supervisor over IPC (the local launcher): never outlive it.
+    if (process.send) process.once('disconnect', () => void shutdown('parent exited'));
+  }
+  return { server, port, url, shutdown };
+}
