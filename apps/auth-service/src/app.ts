@@ -1,0 +1,51 @@
+import type { Express } from 'express';
+import { Database } from '@jwt-msa/db';
+import { createServiceApp, type Logger } from '@jwt-msa/service-defaults';
+import { AccessTokenSigner } from '@jwt-msa/token-issuer';
+import type { AuthConfig } from './config';
+import { SigningKeyRepository } from './data-access/signing-key-repository';
+import { UserRepository } from './data-access/user-repository';
+import { Accounts } from './domain/accounts';
+import { KeyRing } from './domain/key-ring';
+import { PasswordHasher } from './domain/password-hasher';
+import { TokenGrants } from './domain/token-grants';
+import { authRoutes } from './routes/auth-routes';
+import { discoveryRoutes } from './routes/discovery-routes';
+
+export interface AuthDependencies {
+  config: AuthConfig;
+  db: Database;
+  logger: Logger;
+}
+
+export interface AuthApp {
+  app: Express;
+  keys: KeyRing;
+  accounts: Accounts;
+}
+
+/** Wires the issuer; no I/O here (see main.ts for keys, migrations and listen). */
+export function createAuthApp({ config, db, logger }: AuthDependencies): AuthApp {
+  const keys = new KeyRing(new SigningKeyRepository(db), config.signingKeyBits);
+  const accounts = new Accounts(new UserRepository(db), new PasswordHasher(config.scryptCost));
+  const signer = new AccessTokenSigner({ issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
+  const grants = new TokenGrants(db, signer, keys, config.refreshTokenTtlSeconds);
+
+  const app = createServiceApp({
+    service: 'auth-service',
+    instanceId: config.instanceId,
+    logger,
+    bodyLimit: config.bodyLimit,
+    readiness: {
+      database: () => db.ping(),
+      signingKeys: async () => {
+        if (!keys.isLoaded) throw new Error('signing keys not loaded');
+      },
+    },
+    routes: (router) => {
+      router.use(discoveryRoutes(keys, config.issuer, config.jwksMaxAgeSeconds));
+      router.use(authRoutes(accounts, grants));
+    },
+  });
+  return { app, keys, accounts };
+}

@@ -1,0 +1,52 @@
+import { ValidationError } from '@jwt-msa/http-errors';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+const USERNAME = /^[a-z0-9_.-]{3,64}$/;
+export const MIN_PASSWORD_LENGTH = 8;
+const MAX_PASSWORD_LENGTH = 1024;
+
+function body(input: unknown): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ValidationError('The body must be a JSON object');
+  }
+  return input as Record<string, unknown>;
+}
+
+function requiredString(fields: Record<string, unknown>, name: string): string {
+  const value = fields[name];
+  if (value === undefined || value === null) throw new ValidationError(`${name} is required`);
+  if (typeof value !== 'string') throw new ValidationError(`${name} must be a string`);
+  return value;
+}
+
+/** Registration enforces the username format and password strength. */
+export function parseRegistration(input: unknown): Credentials {
+  const fields = body(input);
+  const username = requiredString(fields, 'username');
+  const password = requiredString(fields, 'password');
+  if (!USERNAME.test(username)) {
+    throw new ValidationError('username must be 3-64 characters of lowercase letters, digits, "_", "." or "-"');
+  }
+  if (password.length < MIN_PASSWORD_LENGTH) throw new ValidationError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length > MAX_PASSWORD_LENGTH) throw new ValidationError(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  return { username, password };
+}
+
+/** Login only checks shapes: any well-typed pair gets the same 401 when it does not match. */
+export function parseLogin(input: unknown): Credentials {
+  const fields = body(input);
+  const username = requiredString(fields, 'username');
+  const password = requiredString(fields, 'password');
+  if (username.length > 256 || password.length > MAX_PASSWORD_LENGTH) throw new ValidationError('username or password too long');
+  return { username, password };
+}
+
+export function parseRefreshToken(input: unknown): string {
+  const token = requiredString(body(input), 'refresh_token');
+  if (token.length === 0 || token.length > 256) throw new ValidationError('refresh_token is malformed');
+  return token;
+}

@@ -1,0 +1,23 @@
+import { databaseFromConfig, runMigrations } from '@jwt-msa/db';
+import { createLogger, runService, startService } from '@jwt-msa/service-defaults';
+import { createAuthApp } from './app';
+import { adminCredentials, loadAuthConfig } from './config';
+import { authMigrations } from './data-access/migrations';
+
+startService('auth-service', async () => {
+  const config = loadAuthConfig();
+  const admin = adminCredentials(config);
+  const logger = createLogger('auth-service', config.instanceId, config.logLevel);
+  const db = databaseFromConfig(config, `auth-service/${config.instanceId}`);
+  await runMigrations(db, authMigrations);
+
+  const { app, keys, accounts } = createAuthApp({ config, db, logger });
+  const { created } = await keys.load();
+  logger.info({ kid: keys.signingKey().kid, created }, created ? 'generated the first signing key' : 'loaded signing keys');
+  if (admin) {
+    await accounts.ensureAdmin(admin.username, admin.password);
+    logger.info({ username: admin.username }, 'admin user ensured');
+  }
+
+  await runService({ app, host: config.host, port: config.port, logger, shutdownGraceMs: config.shutdownGraceMs, onShutdown: [() => db.close()] });
+});

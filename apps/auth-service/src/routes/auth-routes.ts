@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import type { Accounts } from '../domain/accounts';
+import { parseLogin, parseRefreshToken, parseRegistration } from '../domain/credentials';
+import type { TokenGrants } from '../domain/token-grants';
+
+/** HTTP adapter only: parse, delegate, answer. */
+export function authRoutes(accounts: Accounts, grants: TokenGrants): Router {
+  const router = Router();
+  // Token responses must never be cached (RFC 6749 §5.1).
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.post('/auth/register', async (req, res) => {
+    res.status(201).json(await accounts.register(parseRegistration(req.body)));
+  });
+
+  router.post('/auth/login', async (req, res) => {
+    const user = await accounts.authenticate(parseLogin(req.body));
+    res.json(await grants.login(user));
+  });
+
+  router.post('/auth/refresh', async (req, res) => {
+    res.json(await grants.refresh(parseRefreshToken(req.body)));
+  });
+
+  router.post('/auth/logout', async (req, res) => {
+    await grants.logout(parseRefreshToken(req.body));
+    res.status(204).end();
+  });
+  return router;
+}
