@@ -1,0 +1,66 @@
+import { DependencyError } from '@jwt-msa/http-errors';
+import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
+import { Database, runMigrations, type Migration } from './index';
+
+let testDb: TestDatabase;
+const open = (url = testDb.url, statementTimeoutMs = 5000) =>
+  new Database({ url, poolSize: 4, statementTimeoutMs, connectionTimeoutMs: 2000, applicationName: 'db-test' });
+
+const migrations: Migration[] = [
+  { id: 1, name: 'items', sql: 'CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL)' },
+  { id: 2, name: 'seed', sql: "INSERT INTO items (name) VALUES ('first')" },
+];
+
+beforeAll(async () => { testDb = await createTestDatabase('dblib'); });
+afterAll(async () => { await testDb.drop(); });
+
+describe('runMigrations', () => {
+  it('applies each migration exactly once, even when replicas start together', async () => {
+    const replicas = [open(), open(), open()];
+    const applied = await Promise.all(replicas.map((db) => runMigrations(db, migrations)));
+    expect(applied.flat().sort()).toEqual([1, 2]);
+    const rows = await replicas[0]!.query<{ n: number }>('test', 'SELECT count(*)::int AS n FROM items');
+    expect(rows[0]!.n).toBe(1);
+    expect(await runMigrations(replicas[1]!, migrations)).toEqual([]);
+    await Promise.all(replicas.map((db) => db.close()));
+  });
+
+  it('rolls back a failing migration and names it', async () => {
+    const db = open();
+    await expect(runMigrations(db, [...migrations, { id: 3, name: 'broken', sql: 'CREATE TABLE oops (; ' }])).rejects.toThrow('migration 3 (broken) failed');
+    const rows = await db.query('test', 'SELECT 1 FROM schema_migrations WHERE id = 3');
+    expect(rows).toHaveLength(0);
+    await db.close();
+  });
+});
+
+describe('Database', () => {
+  it('counts queries by purpose', async () => {
+    const db = open();
+    await db.query('items.list', 'SELECT * FROM items');
+    await db.query('items.list', 'SELECT * FROM items WHERE name = $1', ["first' OR '1'='1"]);
+    await db.transaction(async (tx) => { await tx.query('items.insert', 'INSERT INTO items (name) VALUES ($1)', ['second']); });
+    expect(db.queryCounts()).toEqual({ 'items.list': 2, 'items.insert': 1 });
+    await db.close();
+  });
+
+  it('rolls back a transaction on error', async () => {
+    const db = open();
+    await expect(db.transaction(async (tx) => {
+      await tx.query('items.insert', 'INSERT INTO items (name) VALUES ($1)', ['doomed']);
+      throw new Error('abort');
+    })).rejects.toThrow('abort');
+    expect(await db.query('test', 'SELECT 1 FROM items WHERE name = $1', ['doomed'])).toHaveLength(0);
+    await db.close();
+  });
+
+  it('maps an unreachable database to 503 and a slow statement to 504', async () => {
+    const down = open('postgres://postgres:x@127.0.0.1:1/none');
+    await expect(down.query('test', 'SELECT 1')).rejects.toMatchObject({ status: 503, code: 'database_unavailable' });
+    await expect(down.ping()).rejects.toBeInstanceOf(DependencyError);
+    await down.close();
+    const slow = open(testDb.url, 200);
+    await expect(slow.query('test', 'SELECT pg_sleep(2)')).rejects.toMatchObject({ status: 504, code: 'database_timeout' });
+    await slow.close();
+  });
+});
