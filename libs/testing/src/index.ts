@@ -1,0 +1,4 @@
+export { createTestDatabase } from './test-database';
+export type { TestDatabase } from './test-database';
+export { ADMIN_URL_VARIABLE, startTestPostgres, stopTestPostgres } from './test-postgres';
+export { getFreePort } from '@jwt-msa/local-postgres';
