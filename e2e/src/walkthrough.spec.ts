@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { createPublicKey, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { startLocalCluster, type LocalCluster } from '../../tools/local-cluster/src/cluster';
 import { call } from './http';
@@ -150,5 +153,30 @@ describe('README walkthrough through the gateway', () => {
     expect((await call(gw, 'GET', '/api/orders/%2e%2e/%2e%2e/readyz')).status).toBe(400);
     expect((await call(gw, 'GET', '/metrics')).status).toBe(404);
     expect((await call(gw, 'GET', '/readyz')).headers.get('x-served-by')).toMatch(/^gateway\//);
+  });
+});
+
+describe('the README curl walkthrough', () => {
+  it('runs verbatim against the cluster and shows what the README promises', async () => {
+    const readme = readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+    const block = /<!-- walkthrough:start -->\n```bash\n([\s\S]*?)```\n<!-- walkthrough:end -->/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const { stdout } = await promisify(execFile)('bash', ['-c', block!], {
+      cwd: dataDir,
+      env: { PATH: process.env['PATH'], GW: gw, ADMIN_PASSWORD: admin.password },
+      timeout: 60_000,
+    });
+    const statuses = [...stdout.matchAll(/ \[(\d{3})\]$/gm)].map((match) => match[1]);
+    expect(statuses).toEqual([
+      expect.stringMatching(/^(201|409)$/), // register (409 when alice exists)
+      '200', '403', '201', // catalog: list, create as alice, create as admin
+      '201', '200', // order, list
+      '200', '200', // profile put, get
+      '401', // forged identity headers
+      '401', '401', // reused refresh token, then its revoked family
+      '204', '401', // logout, then refresh
+    ]);
+    expect(stdout).toContain('header: {"alg":"RS256","typ":"at+jwt","kid":"');
+    expect(stdout).toMatch(/payload: \{.*"https:\/\/jwt-msa\.example\.com\/jwt_claims\/is_admin":false.*"username":"alice"/);
   });
 });

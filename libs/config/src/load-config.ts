@@ -39,7 +39,8 @@ export function loadConfig<S extends Schema>(schema: S, env: NodeJS.ProcessEnv =
 export function describeSchema(schema: Schema): string {
   const rows = Object.values(schema).map((setting) => {
     const fallback = setting.defaultLabel ?? (setting.default === undefined ? '**required**' : formatDefault(setting.default));
-    return `| \`${setting.env}\` | ${setting.type} | ${fallback} | ${setting.description} |`;
+    const cell = (text: string) => text.replace(/\|/g, '\\|');
+    return `| \`${setting.env}\` | ${cell(setting.type)} | ${cell(fallback)} | ${cell(setting.description)} |`;
   });
   return ['| Variable | Type | Default | Meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -1,0 +1,14 @@
+import { loadConfig, type ConfigOf } from '@jwt-msa/config';
+import { databaseSettings } from '@jwt-msa/db';
+import { serviceSettings } from '@jwt-msa/service-defaults';
+
+export const catalogConfigSchema = {
+  ...serviceSettings,
+  ...databaseSettings,
+};
+
+export type CatalogConfig = ConfigOf<typeof catalogConfigSchema>;
+
+export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env): CatalogConfig {
+  return loadConfig(catalogConfigSchema, env);
+}

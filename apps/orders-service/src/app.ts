@@ -1,0 +1,32 @@
+import type { Express } from 'express';
+import type { Database } from '@jwt-msa/db';
+import { createServiceApp, type Logger } from '@jwt-msa/service-defaults';
+import type { OrdersConfig } from './config';
+import { CatalogClient } from './data-access/catalog-client';
+import { OrderRepository } from './data-access/order-repository';
+import { Orders } from './domain/orders';
+import { orderRoutes } from './routes/order-routes';
+
+export interface OrdersDependencies {
+  config: OrdersConfig;
+  db: Database;
+  logger: Logger;
+}
+
+/** Wires the orders service; no I/O here (see main.ts for migrations and listen). */
+export function createOrdersApp({ config, db, logger }: OrdersDependencies): Express {
+  const catalog = new CatalogClient({ baseUrls: config.catalogServiceUrls, timeoutMs: config.catalogTimeoutMs, logger });
+  const orders = new Orders(new OrderRepository(db), catalog);
+  return createServiceApp({
+    service: 'orders-service',
+    instanceId: config.instanceId,
+    logger,
+    bodyLimit: config.bodyLimit,
+    // The catalog is deliberately not a readiness check: listing past orders works without it,
+    // and a catalog outage must not take every orders replica out of rotation.
+    readiness: { database: () => db.ping() },
+    routes: (router) => {
+      router.use(orderRoutes(orders));
+    },
+  });
+}

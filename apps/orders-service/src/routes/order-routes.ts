@@ -1,0 +1,26 @@
+import { Router } from 'express';
+import { principalOf, requireAuth } from '@jwt-msa/claims';
+import { requestIdOf } from '@jwt-msa/service-defaults';
+import { parseNewOrder } from '../domain/order-input';
+import type { Orders } from '../domain/orders';
+
+/** HTTP adapter only: parse, delegate, answer. Every route acts for the verified caller only. */
+export function orderRoutes(orders: Orders): Router {
+  const router = Router();
+  router.use('/api/orders', requireAuth());
+
+  router.post('/api/orders', async (req, res) => {
+    const input = parseNewOrder(req.body);
+    const order = await orders.place({ principal: principalOf(req), requestId: requestIdOf(req) }, input);
+    res.status(201).location(`/api/orders/${order.id}`).json(order);
+  });
+
+  router.get('/api/orders', async (req, res) => {
+    res.json({ items: await orders.listFor(principalOf(req).userId) });
+  });
+
+  router.get('/api/orders/:id', async (req, res) => {
+    res.json(await orders.getFor(principalOf(req).userId, req.params.id));
+  });
+  return router;
+}

@@ -1,0 +1,14 @@
+import { loadConfig, type ConfigOf } from '@jwt-msa/config';
+import { databaseSettings } from '@jwt-msa/db';
+import { serviceSettings } from '@jwt-msa/service-defaults';
+
+export const profileConfigSchema = {
+  ...serviceSettings,
+  ...databaseSettings,
+};
+
+export type ProfileConfig = ConfigOf<typeof profileConfigSchema>;
+
+export function loadProfileConfig(env: NodeJS.ProcessEnv = process.env): ProfileConfig {
+  return loadConfig(profileConfigSchema, env);
+}
