@@ -83,8 +83,12 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
         }));
       }
     }
-    for (const instance of instances) instance.start();
-    await Promise.all(instances.map((instance) => instance.waitUntilReady(options.readyTimeoutMs ?? 60_000)));
+    // Services first, the gateway last: it becomes ready once it can load the issuer's JWKS.
+    const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+    for (const phase of [instances.filter((i) => i.service !== 'gateway'), instances.filter((i) => i.service === 'gateway')]) {
+      for (const instance of phase) instance.start();
+      await Promise.all(phase.map((instance) => instance.waitUntilReady(readyTimeoutMs)));
+    }
 
     let stopping: Promise<void> | undefined;
     return {
