@@ -1,9 +1,13 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
+import { exportPrivateKeyPem, generateSigningKey } from '@jwt-msa/token-issuer';
 import { createAuthApp, type AuthApp } from './app';
 import { loadAuthConfig } from './config';
 import { authMigrations } from './data-access/migrations';
@@ -174,5 +178,28 @@ describe('bootstrap admin', () => {
     await auth.accounts.ensureAdmin('root-admin', 'admin password');
     const res = await login('root-admin', 'admin password').expect(200);
     expect(jwt.decode(res.body.access_token)).toMatchObject({ roles: ['user', 'admin'], [IS_ADMIN_CLAIM]: true });
+  });
+});
+
+describe('signing keys from a mounted secret (SIGNING_KEY_FILE)', () => {
+  it('signs with the first key of the file and publishes all of them', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'auth-keys-'));
+    const [first, second] = await Promise.all([generateSigningKey(), generateSigningKey()]);
+    const file = path.join(dir, 'signing-keys.pem');
+    await writeFile(file, `${exportPrivateKeyPem(first!)}\n${exportPrivateKeyPem(second!)}`);
+    const config = loadAuthConfig({ DATABASE_URL: testDb.url, SIGNING_KEY_FILE: file, PASSWORD_SCRYPT_LOG2_COST: '12' });
+    const fromFile = createAuthApp({ config, db, logger: createLogger('auth-service', 'file', 'silent') });
+    await fromFile.keys.load();
+    const jwks = (await request(fromFile.app).get('/.well-known/jwks.json')).body;
+    expect(jwks.keys.map((key: { kid: string }) => key.kid)).toEqual([first!.kid, second!.kid]);
+    const token = (await request(fromFile.app).post('/auth/login').send({ username: 'alice', password: 'correct horse' }).expect(200)).body.access_token;
+    expect(jwt.decode(token, { complete: true })!.header.kid).toBe(first!.kid);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to start from a file without a PKCS#8 key', async () => {
+    const config = loadAuthConfig({ DATABASE_URL: testDb.url, SIGNING_KEY_FILE: '/dev/null' });
+    const broken = createAuthApp({ config, db, logger: createLogger('auth-service', 'file', 'silent') });
+    await expect(broken.keys.load()).rejects.toThrow('/dev/null holds no "BEGIN PRIVATE KEY" (PKCS#8) block');
   });
 });

@@ -3,6 +3,7 @@ import { Database } from '@jwt-msa/db';
 import { createServiceApp, type Logger } from '@jwt-msa/service-defaults';
 import { AccessTokenSigner } from '@jwt-msa/token-issuer';
 import type { AuthConfig } from './config';
+import { databaseKeySource, fileKeySource } from './data-access/key-sources';
 import { SigningKeyRepository } from './data-access/signing-key-repository';
 import { UserRepository } from './data-access/user-repository';
 import { Accounts } from './domain/accounts';
@@ -26,7 +27,9 @@ export interface AuthApp {
 
 /** Wires the issuer; no I/O here (see main.ts for keys, migrations and listen). */
 export function createAuthApp({ config, db, logger }: AuthDependencies): AuthApp {
-  const keys = new KeyRing(new SigningKeyRepository(db), config.signingKeyBits);
+  const keys = new KeyRing(config.signingKeyFile
+    ? fileKeySource(config.signingKeyFile)
+    : databaseKeySource(new SigningKeyRepository(db), config.signingKeyBits));
   const accounts = new Accounts(new UserRepository(db), new PasswordHasher(config.scryptCost));
   const signer = new AccessTokenSigner({ issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
   const grants = new TokenGrants(db, signer, keys, config.refreshTokenTtlSeconds);

@@ -10,6 +10,11 @@ export const authConfigSchema = {
   accessTokenTtlSeconds: setting.integer('ACCESS_TOKEN_TTL_SECONDS', { default: 900, min: 10, max: 86_400, description: 'Access token lifetime.' }),
   refreshTokenTtlSeconds: setting.integer('REFRESH_TOKEN_TTL_SECONDS', { default: 604_800, min: 60, description: 'Refresh token lifetime (each rotation starts a new one; the family ends at logout or reuse).' }),
   jwksMaxAgeSeconds: setting.integer('JWKS_MAX_AGE_SECONDS', { default: 300, min: 0, description: '`Cache-Control: max-age` of the JWKS.' }),
+  signingKeyFile: setting.string('SIGNING_KEY_FILE', {
+    default: '',
+    defaultLabel: '(unset: keys live in the auth database)',
+    description: 'A file with one or more PKCS#8 PEM RSA private keys (e.g. a compose/Kubernetes secret); the first signs, all are published. Unset: a key is generated once and kept in the auth database.',
+  }),
   signingKeyBits: setting.integer('SIGNING_KEY_BITS', { default: 2048, min: 2048, max: 8192, description: 'RSA modulus size of generated signing keys.' }),
   scryptCost: setting.integer('PASSWORD_SCRYPT_LOG2_COST', { default: 15, min: 10, max: 20, description: 'scrypt N = 2^value for new password hashes (memory = 1 KiB x N).' }),
   adminUsername: setting.string('ADMIN_USERNAME', { default: '', defaultLabel: '(unset)', description: 'If set with ADMIN_PASSWORD, this user exists with roles user+admin after start-up.' }),

@@ -13,7 +13,7 @@ startService('auth-service', async () => {
 
   const { app, keys, accounts } = createAuthApp({ config, db, logger });
   const { created } = await keys.load();
-  logger.info({ kid: keys.signingKey().kid, created }, created ? 'generated the first signing key' : 'loaded signing keys');
+  logger.info({ kid: keys.signingKey().kid, source: keys.description, created }, created ? 'generated the first signing key' : 'loaded signing keys');
   if (admin) {
     await accounts.ensureAdmin(admin.username, admin.password);
     logger.info({ username: admin.username }, 'admin user ensured');

@@ -1,24 +1,34 @@
-import { generateSigningKey, type PublicJwk, type SigningKey } from '@jwt-msa/token-issuer';
-import type { SigningKeyRepository } from '../data-access/signing-key-repository';
+import type { PublicJwk, SigningKey } from '@jwt-msa/token-issuer';
+
+/** Where the issuer's signing keys come from: the database (generated once) or a mounted secret. */
+export interface KeySource {
+  readonly description: string;
+  /** Live keys, the signing key first. */
+  load(): Promise<{ keys: SigningKey[]; created: boolean }>;
+}
 
 /**
- * The issuer's keys, shared by every auth replica through the database: created once on first
- * start, loaded by all. The newest live key signs; every live key is published.
+ * The issuer's keys, shared by every auth replica: the first key signs; every live key is
+ * published, so verifiers already know a key before it signs anything.
  */
 export class KeyRing {
   private keys: SigningKey[] = [];
 
-  constructor(private readonly repository: SigningKeyRepository, private readonly keyBits: number) {}
+  constructor(private readonly source: KeySource) {}
 
   async load(): Promise<{ created: boolean }> {
-    const created = await this.repository.createFirstKeyIfNone(() => generateSigningKey(this.keyBits));
-    this.keys = await this.repository.loadLive();
-    if (this.keys.length === 0) throw new Error('no signing key available');
+    const { keys, created } = await this.source.load();
+    if (keys.length === 0) throw new Error(`no signing key available from ${this.source.description}`);
+    this.keys = keys;
     return { created };
   }
 
   get isLoaded(): boolean {
     return this.keys.length > 0;
+  }
+
+  get description(): string {
+    return this.source.description;
   }
 
   signingKey(): SigningKey {

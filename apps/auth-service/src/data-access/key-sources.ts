@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { generateSigningKey, signingKeyFromPem } from '@jwt-msa/token-issuer';
+import type { KeySource } from '../domain/key-ring';
+import type { SigningKeyRepository } from './signing-key-repository';
+
+/** Keys in the auth database: the first replica to start generates one; every replica loads the same. */
+export function databaseKeySource(repository: SigningKeyRepository, keyBits: number): KeySource {
+  return {
+    description: 'the auth database',
+    async load() {
+      const created = await repository.createFirstKeyIfNone(() => generateSigningKey(keyBits));
+      return { keys: await repository.loadLive(), created };
+    },
+  };
+}
+
+const PEM_BLOCK = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/g;
+
+/**
+ * Keys from a mounted secret (compose secret, Kubernetes Secret): one or more PKCS#8 PEM RSA keys
+ * in one file. The first signs; all are published. Rotating = add the new key second, then move
+ * it first once verifiers have had time to fetch the JWKS, then drop the old one after the
+ * access-token lifetime.
+ */
+export function fileKeySource(path: string): KeySource {
+  return {
+    description: path,
+    async load() {
+      const blocks = (await readFile(path, 'utf8')).match(PEM_BLOCK) ?? [];
+      if (blocks.length === 0) throw new Error(`${path} holds no "BEGIN PRIVATE KEY" (PKCS#8) block`);
+      return { keys: blocks.map((pem) => signingKeyFromPem(pem)), created: false };
+    },
+  };
+}
