@@ -21,6 +21,11 @@ export interface ServiceAppOptions {
    * strips them). Defaults to true.
    */
   trustIdentityHeaders?: boolean;
+  /**
+   * Replaces the default identity reader (the gateway's headers), e.g. with one that verifies the
+   * forwarded bearer token itself (defense in depth). Ignored when trustIdentityHeaders is false.
+   */
+  identity?: RequestHandler;
   /** The gateway streams bodies to upstreams untouched; everyone else parses JSON. Default true. */
   parseJsonBodies?: boolean;
 }
@@ -69,7 +74,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     app.use(requireJsonBody);
     app.use(express.json({ limit: options.bodyLimit, strict: true }));
   }
-  if (options.trustIdentityHeaders !== false) app.use(attachPrincipal);
+  if (options.trustIdentityHeaders !== false) app.use(options.identity ?? attachPrincipal);
   options.routes(app);
   app.use(notFound);
   app.use(errorHandler(options.logger));
