@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { Database } from '@jwt-msa/db';
-import { createServiceApp, type Logger } from '@jwt-msa/service-defaults';
+import { createServiceApp, type Logger, type ServiceMetrics } from '@jwt-msa/service-defaults';
 import { AccessTokenSigner } from '@jwt-msa/token-issuer';
 import type { AuthConfig } from './config';
 import { databaseKeySource, fileKeySource } from './data-access/key-sources';
@@ -17,6 +17,7 @@ export interface AuthDependencies {
   config: AuthConfig;
   db: Database;
   logger: Logger;
+  metrics?: ServiceMetrics;
 }
 
 export interface AuthApp {
@@ -26,7 +27,7 @@ export interface AuthApp {
 }
 
 /** Wires the issuer; no I/O here (see main.ts for keys, migrations and listen). */
-export function createAuthApp({ config, db, logger }: AuthDependencies): AuthApp {
+export function createAuthApp({ config, db, logger, metrics }: AuthDependencies): AuthApp {
   const keys = new KeyRing(config.signingKeyFile
     ? fileKeySource(config.signingKeyFile)
     : databaseKeySource(new SigningKeyRepository(db), config.signingKeyBits));
@@ -38,6 +39,7 @@ export function createAuthApp({ config, db, logger }: AuthDependencies): AuthApp
     service: 'auth-service',
     instanceId: config.instanceId,
     logger,
+    ...(metrics && { metrics }),
     bodyLimit: config.bodyLimit,
     readiness: {
       database: () => db.ping(),

@@ -1,5 +1,5 @@
 import { databaseFromConfig, runMigrations } from '@jwt-msa/db';
-import { createLogger, runService, startService } from '@jwt-msa/service-defaults';
+import { createLogger, runService, ServiceMetrics, startService } from '@jwt-msa/service-defaults';
 import { createAuthApp } from './app';
 import { adminCredentials, loadAuthConfig } from './config';
 import { authMigrations } from './data-access/migrations';
@@ -8,10 +8,11 @@ startService('auth-service', async () => {
   const config = loadAuthConfig();
   const admin = adminCredentials(config);
   const logger = createLogger('auth-service', config.instanceId, config.logLevel);
-  const db = databaseFromConfig(config, `auth-service/${config.instanceId}`);
+  const metrics = new ServiceMetrics('auth-service', config.instanceId);
+  const db = databaseFromConfig(config, `auth-service/${config.instanceId}`, metrics.countQuery);
   await runMigrations(db, authMigrations);
 
-  const { app, keys, accounts } = createAuthApp({ config, db, logger });
+  const { app, keys, accounts } = createAuthApp({ config, db, logger, metrics });
   const { created } = await keys.load();
   logger.info({ kid: keys.signingKey().kid, source: keys.description, created }, created ? 'generated the first signing key' : 'loaded signing keys');
   if (admin) {

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Database } from '@jwt-msa/db';
-import { createServiceApp, type Logger } from '@jwt-msa/service-defaults';
+import { createServiceApp, type Logger, type ServiceMetrics } from '@jwt-msa/service-defaults';
 import type { CatalogConfig } from './config';
 import { ProductRepository } from './data-access/product-repository';
 import { Products } from './domain/products';
@@ -10,15 +10,17 @@ export interface CatalogDependencies {
   config: CatalogConfig;
   db: Database;
   logger: Logger;
+  metrics?: ServiceMetrics;
 }
 
 /** Wires the catalog; no I/O here (see main.ts for migrations and listen). */
-export function createCatalogApp({ config, db, logger }: CatalogDependencies): Express {
+export function createCatalogApp({ config, db, logger, metrics }: CatalogDependencies): Express {
   const products = new Products(new ProductRepository(db));
   return createServiceApp({
     service: 'catalog-service',
     instanceId: config.instanceId,
     logger,
+    ...(metrics && { metrics }),
     bodyLimit: config.bodyLimit,
     readiness: { database: () => db.ping() },
     routes: (router) => {

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Database } from '@jwt-msa/db';
-import { createServiceApp, type Logger } from '@jwt-msa/service-defaults';
+import { createServiceApp, type Logger, type ServiceMetrics } from '@jwt-msa/service-defaults';
 import type { OrdersConfig } from './config';
 import { CatalogClient } from './data-access/catalog-client';
 import { OrderRepository } from './data-access/order-repository';
@@ -11,16 +11,18 @@ export interface OrdersDependencies {
   config: OrdersConfig;
   db: Database;
   logger: Logger;
+  metrics?: ServiceMetrics;
 }
 
 /** Wires the orders service; no I/O here (see main.ts for migrations and listen). */
-export function createOrdersApp({ config, db, logger }: OrdersDependencies): Express {
+export function createOrdersApp({ config, db, logger, metrics }: OrdersDependencies): Express {
   const catalog = new CatalogClient({ baseUrls: config.catalogServiceUrls, timeoutMs: config.catalogTimeoutMs, logger });
   const orders = new Orders(new OrderRepository(db), catalog);
   return createServiceApp({
     service: 'orders-service',
     instanceId: config.instanceId,
     logger,
+    ...(metrics && { metrics }),
     bodyLimit: config.bodyLimit,
     // The catalog is deliberately not a readiness check: listing past orders works without it,
     // and a catalog outage must not take every orders replica out of rotation.

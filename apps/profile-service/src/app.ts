@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Database } from '@jwt-msa/db';
-import { createServiceApp, type Logger } from '@jwt-msa/service-defaults';
+import { createServiceApp, type Logger, type ServiceMetrics } from '@jwt-msa/service-defaults';
 import type { ProfileConfig } from './config';
 import { ProfileRepository } from './data-access/profile-repository';
 import { Profiles } from './domain/profiles';
@@ -10,15 +10,17 @@ export interface ProfileDependencies {
   config: ProfileConfig;
   db: Database;
   logger: Logger;
+  metrics?: ServiceMetrics;
 }
 
 /** Wires the profile service; no I/O here (see main.ts for migrations and listen). */
-export function createProfileApp({ config, db, logger }: ProfileDependencies): Express {
+export function createProfileApp({ config, db, logger, metrics }: ProfileDependencies): Express {
   const profiles = new Profiles(new ProfileRepository(db));
   return createServiceApp({
     service: 'profile-service',
     instanceId: config.instanceId,
     logger,
+    ...(metrics && { metrics }),
     bodyLimit: config.bodyLimit,
     readiness: { database: () => db.ping() },
     routes: (router) => {

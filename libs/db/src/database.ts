@@ -8,6 +8,8 @@ export interface DatabaseOptions {
   statementTimeoutMs: number;
   connectionTimeoutMs: number;
   applicationName: string;
+  /** Called once per query with its purpose (metrics). */
+  onQuery?: (purpose: string) => void;
 }
 
 /** Anything that can run a query: the pool or a transaction. */
@@ -36,8 +38,10 @@ function translate(error: unknown): unknown {
 export class Database implements Queryable {
   private readonly pool: Pool;
   private readonly counts = new Map<string, number>();
+  private readonly onQuery: ((purpose: string) => void) | undefined;
 
   constructor(options: DatabaseOptions) {
+    this.onQuery = options.onQuery;
     this.pool = new Pool({
       connectionString: options.url,
       max: options.poolSize,
@@ -115,6 +119,7 @@ export class Database implements Queryable {
 
   private count(purpose: string): void {
     this.counts.set(purpose, (this.counts.get(purpose) ?? 0) + 1);
+    this.onQuery?.(purpose);
   }
 }
 
@@ -122,8 +127,10 @@ export class Database implements Queryable {
 export function databaseFromConfig(
   config: { databaseUrl: string; databasePoolSize: number; databaseStatementTimeoutMs: number; databaseConnectTimeoutMs: number },
   applicationName: string,
+  onQuery?: (purpose: string) => void,
 ): Database {
   return new Database({
+    ...(onQuery && { onQuery }),
     url: config.databaseUrl,
     poolSize: config.databasePoolSize,
     statementTimeoutMs: config.databaseStatementTimeoutMs,

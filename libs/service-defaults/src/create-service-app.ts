@@ -5,6 +5,7 @@ import { HttpError } from '@jwt-msa/http-errors';
 import { errorHandler, notFound } from './error-handler';
 import { healthRoutes, type ReadinessCheck } from './health';
 import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
 import { requestId, requestLogger, servedBy } from './request-context';
 
 export interface ServiceAppOptions {
@@ -26,6 +27,13 @@ export interface ServiceAppOptions {
    * forwarded bearer token itself (defense in depth). Ignored when trustIdentityHeaders is false.
    */
   identity?: RequestHandler;
+  /** Request metrics and `/metrics`; pass the same instance to the Database for query counts. */
+  metrics?: ServiceMetrics;
+  /**
+   * Serve /metrics on this app (default). The gateway sets false: its port is public, so its
+   * metrics live on a separate internal listener.
+   */
+  exposeMetrics?: boolean;
   /** The gateway streams bodies to upstreams untouched; everyone else parses JSON. Default true. */
   parseJsonBodies?: boolean;
 }
@@ -69,6 +77,10 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     next();
   });
   app.use(healthRoutes(options.readiness ?? {}, () => lifecycle.shuttingDown));
+  if (options.metrics) {
+    if (options.exposeMetrics !== false) app.get('/metrics', options.metrics.handler);
+    app.use(options.metrics.httpMiddleware);
+  }
   app.use(requestLogger(options.logger));
   if (options.parseJsonBodies !== false) {
     app.use(requireJsonBody);

@@ -6,3 +6,4 @@ export { startService } from './start-service';
 export { errorHandler, notFound } from './error-handler';
 export { healthRoutes, type ReadinessCheck } from './health';
 export { REQUEST_ID_HEADER, requestId, requestIdOf, requestLogger, servedBy } from './request-context';
+export { ServiceMetrics } from './metrics';
