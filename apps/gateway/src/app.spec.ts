@@ -123,10 +123,25 @@ describe('gateway routing and verification', () => {
     expect(proxied()).toHaveLength(0);
   });
 
-  it('answers 502 JSON when an upstream is down and 504 when it is too slow', async () => {
-    const down = await request(gateway.app).get('/api/profile/me').set('Authorization', `Bearer ${tokenFor(['user'])}`).expect(502);
+  it('answers 503 JSON when an upstream is down and 504 when it is too slow', async () => {
+    const down = await request(gateway.app).get('/api/profile/me').set('Authorization', `Bearer ${tokenFor(['user'])}`).expect(503);
     expect(down.body).toEqual({ error: 'upstream_unavailable', message: 'The profile service is unavailable' });
     const slow = await request(gateway.app).get('/api/orders').set('Authorization', `Bearer ${tokenFor(['user'])}`).expect(504);
     expect(slow.body).toEqual({ error: 'upstream_timeout', message: 'The orders service did not answer in time' });
+  });
+});
+
+describe('gateway admin listener', () => {
+  it('counts verifications by outcome and shows the replicas, on an app separate from the public one', async () => {
+    await request(gateway.app).get('/api/orders').set('Authorization', 'Bearer a.b.c');
+    await request(gateway.app).get('/api/catalog/products').expect(200);
+    const metrics = (await request(gateway.adminApp).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/gateway_token_verifications_total\{outcome="ok",[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/gateway_token_verifications_total\{outcome="malformed",[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/gateway_upstream_responses_total\{upstream="catalog",endpoint="http:\/\/127\.0\.0\.1:\d+",outcome="ok"/);
+    expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/api\/catalog",status="200"/);
+    const replicas = (await request(gateway.adminApp).get('/replicas').expect(200)).body;
+    expect(replicas.catalog).toHaveLength(2);
+    await request(gateway.app).get('/metrics').expect(404);
   });
 });

@@ -2,35 +2,45 @@ import type { Express, Request } from 'express';
 import { NotFoundError, ValidationError } from '@jwt-msa/http-errors';
 import { createServiceApp, type Logger } from '@jwt-msa/service-defaults';
 import { AccessTokenVerifier, JwksKeyStore } from '@jwt-msa/token-verifier';
+import { createAdminApp } from './admin-app';
 import { accessControl } from './auth/access-control';
 import type { GatewayConfig } from './config';
+import { GatewayMetrics } from './metrics';
 import { upstreamProxy } from './proxy/upstream-proxy';
 import { isAmbiguousPath, matchRoute, ROUTE_TABLE, type RouteRule, type UpstreamName } from './routing/route-table';
 import { UpstreamPool } from './routing/upstream-pool';
 
 export interface GatewayApp {
   app: Express;
+  /** Internal: /metrics and /replicas. */
+  adminApp: Express;
   keys: JwksKeyStore;
+  pools: Record<UpstreamName, UpstreamPool>;
+  metrics: GatewayMetrics;
 }
 
 export function createGatewayApp(config: GatewayConfig, logger: Logger): GatewayApp {
+  const metrics = new GatewayMetrics(config.instanceId);
   const keys = new JwksKeyStore({
     jwksUris: config.jwksUrls,
     cacheMaxAgeMs: config.jwksCacheMaxAgeSeconds * 1000,
     staleFallbackMs: config.jwksStaleFallbackSeconds * 1000,
     refetchesPerMinute: config.jwksRefetchesPerMinute,
     timeoutMs: config.jwksTimeoutMs,
+    onFetch: metrics.countJwksFetch,
   });
   const verifier = new AccessTokenVerifier({ issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds, keys });
 
-  const replicas: Record<UpstreamName, string[]> = {
+  const replicaUrls: Record<UpstreamName, string[]> = {
     auth: config.authServiceUrls,
     catalog: config.catalogServiceUrls,
     orders: config.ordersServiceUrls,
     profile: config.profileServiceUrls,
   };
-  const proxies = Object.fromEntries(Object.entries(replicas).map(([name, urls]) =>
-    [name, upstreamProxy({ pool: new UpstreamPool(name, urls), timeoutMs: config.upstreamTimeoutMs, logger })]));
+  const poolOptions = { refreshMs: config.upstreamDnsRefreshMs, ejectMs: config.upstreamEjectMs };
+  const pools = Object.fromEntries(Object.entries(replicaUrls).map(([name, urls]) => [name, new UpstreamPool(name, urls, poolOptions)])) as Record<UpstreamName, UpstreamPool>;
+  const proxies = Object.fromEntries(Object.entries(pools).map(([name, pool]) =>
+    [name, upstreamProxy({ pool, timeoutMs: config.upstreamTimeoutMs, logger, onOutcome: metrics.countUpstream })]));
 
   const rules = new WeakMap<Request, RouteRule>();
   let keysLoaded = false;
@@ -40,6 +50,8 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
     instanceId: config.instanceId,
     logger,
     bodyLimit: config.bodyLimit,
+    metrics,
+    exposeMetrics: false,
     parseJsonBodies: false,
     trustIdentityHeaders: false,
     readiness: {
@@ -51,16 +63,17 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
       },
     },
     routes: (router) => {
-      router.use((req, _res, next) => {
+      router.use((req, res, next) => {
         if (isAmbiguousPath(req.path)) throw new ValidationError('The request path is not in canonical form');
         const rule = matchRoute(ROUTE_TABLE, req.method, req.path);
         if (!rule) throw new NotFoundError(`No route for ${req.method} ${req.path}`);
         rules.set(req, rule);
+        res.locals['metricsRoute'] = rule.prefix;
         next();
       });
-      router.use(accessControl({ verifier, ruleOf: (req) => rules.get(req)! }));
+      router.use(accessControl({ verifier, ruleOf: (req) => rules.get(req)!, onOutcome: metrics.countVerification }));
       router.use((req, res, next) => proxies[rules.get(req)!.upstream]!(req, res, next));
     },
   });
-  return { app, keys };
+  return { app, adminApp: createAdminApp(metrics, pools), keys, pools, metrics };
 }

@@ -20,6 +20,9 @@ export const gatewayConfigSchema = {
   jwksRefetchesPerMinute: setting.integer('JWKS_REFETCHES_PER_MINUTE', { default: 10, min: 1, description: 'Rate limit on JWKS fetches caused by tokens with unknown `kid`s.' }),
   jwksTimeoutMs: setting.integer('JWKS_TIMEOUT_MS', { default: 2000, min: 100, description: 'Timeout of one JWKS fetch.' }),
   clockToleranceSeconds: setting.integer('CLOCK_TOLERANCE_SECONDS', { default: 5, min: 0, max: 300, description: 'Allowed clock skew for `exp`/`nbf`.' }),
+  upstreamDnsRefreshMs: setting.integer('UPSTREAM_DNS_REFRESH_MS', { default: 5000, min: 100, description: 'How often upstream DNS names are re-resolved, so every replica behind a name (compose --scale, headless Service) gets traffic.' }),
+  upstreamEjectMs: setting.integer('UPSTREAM_EJECT_MS', { default: 10_000, min: 0, description: 'How long a replica that refused or reset a connection stays out of rotation.' }),
+  adminPort: setting.port('ADMIN_PORT', { default: 9464, description: 'Internal listener for `/metrics` and `/replicas` (never expose it publicly; `0` = any free port).' }),
   upstreamTimeoutMs: setting.integer('UPSTREAM_TIMEOUT_MS', { default: 10_000, min: 100, description: 'How long an upstream may take to answer before the gateway answers 504.' }),
 };
 

@@ -10,6 +10,8 @@ export interface RunServiceOptions {
   port: number;
   logger: Logger;
   shutdownGraceMs: number;
+  /** An internal listener (e.g. the gateway's metrics), on its own port, stopped with the main one. */
+  admin?: { app: Express; port: number };
   /** Run after the server has stopped, e.g. closing the database pool. */
   onShutdown?: Array<() => Promise<void>>;
   /** Exit the process once shut down (default true; tests pass false). */
@@ -20,6 +22,7 @@ export interface RunningService {
   server: Server;
   port: number;
   url: string;
+  adminUrl: string | undefined;
   shutdown(reason: string): Promise<void>;
 }
 
@@ -36,15 +39,15 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   server.headersTimeout = 66_000;
   server.requestTimeout = 60_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  const port = await listen(server, options.host, options.port);
+  const url = urlOf(options.host, port);
+  let adminServer: Server | undefined;
+  let adminUrl: string | undefined;
+  if (options.admin) {
+    adminServer = createServer(options.admin.app);
+    adminUrl = urlOf(options.host, await listen(adminServer, options.host, options.admin.port));
+    logger.info({ url: adminUrl }, 'admin listener (internal)');
+  }
   logger.info({ url }, 'listening');
 
   let shutdownPromise: Promise<void> | undefined;
@@ -52,6 +55,8 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     shutdownPromise ??= (async () => {
       logger.info({ reason }, 'shutting down');
       lifecycleOf(app).shuttingDown = true;
+      adminServer?.close();
+      adminServer?.closeAllConnections();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), options.shutdownGraceMs).unref());
@@ -77,5 +82,20 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     // Started by a supervisor over IPC (the local launcher): never outlive it.
     if (process.send) process.once('disconnect', () => void shutdown('parent exited'));
   }
-  return { server, port, url, shutdown };
+  return { server, port, url, adminUrl, shutdown };
+}
+
+async function listen(server: Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function urlOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

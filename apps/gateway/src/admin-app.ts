@@ -1,0 +1,34 @@
+import express, { type Express } from 'express';
+import type { GatewayMetrics } from './metrics';
+import type { UpstreamPool } from './routing/upstream-pool';
+
+/**
+ * The gateway's internal listener: its own metrics, and the replicas it balances over with their
+ * metrics, so a person (or `npm run demo`) can count state without reaching every service.
+ * Its port is never published.
+ */
+export function createAdminApp(metrics: GatewayMetrics, pools: Record<string, UpstreamPool>): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metrics.handler);
+  app.get('/replicas', (_req, res) => {
+    res.json(Object.fromEntries(Object.entries(pools).map(([name, pool]) => [name, pool.snapshot()])));
+  });
+  app.get('/replicas/:upstream/metrics', async (req, res) => {
+    const pool = pools[req.params.upstream];
+    if (!pool) {
+      res.status(404).json({ error: 'not_found', message: `No upstream "${req.params.upstream}"` });
+      return;
+    }
+    const scraped = await Promise.all(pool.snapshot().map(async ({ url }) => {
+      try {
+        const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) });
+        return [url, response.ok ? await response.text() : null] as const;
+      } catch {
+        return [url, null] as const;
+      }
+    }));
+    res.json(Object.fromEntries(scraped));
+  });
+  return app;
+}
