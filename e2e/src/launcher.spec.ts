@@ -23,7 +23,7 @@ async function freePort(): Promise<number> {
 }
 
 async function launch(dataDir: string, gatewayPort: number, args: string[] = []): Promise<Launched> {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOCAL_CLUSTER_DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort) };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOCAL_CLUSTER_DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), GATEWAY_ADMIN_PORT: '0' };
   delete env['ADMIN_USERNAME'];
   delete env['ADMIN_PASSWORD'];
   const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

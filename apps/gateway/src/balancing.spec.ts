@@ -84,7 +84,7 @@ describe('upstreamProxy', () => {
     const pool = new UpstreamPool('orders', [`http://orders.internal:${a.port}`], { refreshMs: 60_000, ejectMs: 1000, resolve: async () => ['127.0.0.2', '127.0.0.3'] });
     const { app } = gatewayFor(pool);
     const served = new Set<string>();
-    for (let i = 0; i < 6; i += 1) served.add((await request(app).get('/api/orders')).headers['x-served-by']);
+    for (let i = 0; i < 6; i += 1) served.add(String((await request(app).get('/api/orders')).headers['x-served-by']));
     expect([...served].sort()).toEqual(['a', 'b']);
     expect(a.hits()).toBe(3);
     expect(b.hits()).toBe(3);

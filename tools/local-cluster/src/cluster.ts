@@ -9,6 +9,8 @@ export interface ClusterOptions {
   dataDir: string;
   /** 0 = any free port. */
   gatewayPort: number;
+  /** The gateway's internal metrics listener; 0 = any free port. */
+  gatewayAdminPort?: number;
   scale?: Partial<Record<ServiceName, number>>;
   admin?: { username: string; password: string };
   logLevel?: string;
@@ -21,6 +23,8 @@ export interface ClusterOptions {
 
 export interface LocalCluster {
   gatewayUrl: string;
+  /** The gateway's internal listener: /metrics, /replicas, /replicas/<service>/metrics. */
+  adminUrl: string;
   postgres: LocalPostgres;
   instances: Instance[];
   replicasOf(service: ServiceName): Instance[];
@@ -47,6 +51,7 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
     }
     const gatewayPort = options.gatewayPort || await getFreePort();
     const gatewayUrl = `http://localhost:${gatewayPort}`;
+    const adminPort = options.gatewayAdminPort || await getFreePort();
     const ports: Record<ServiceName, number[]> = { auth: [], catalog: [], orders: [], profile: [], gateway: [gatewayPort] };
     for (const service of SERVICE_NAMES) {
       if (service === 'gateway') continue;
@@ -65,6 +70,7 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
         CATALOG_SERVICE_URLS: urls('catalog'),
         ORDERS_SERVICE_URLS: urls('orders'),
         PROFILE_SERVICE_URLS: urls('profile'),
+        ADMIN_PORT: String(adminPort),
       },
     };
 
@@ -93,6 +99,7 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
     let stopping: Promise<void> | undefined;
     return {
       gatewayUrl,
+      adminUrl: `http://127.0.0.1:${adminPort}`,
       postgres,
       instances,
       replicasOf: (service) => instances.filter((instance) => instance.service === service),

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const cluster = await startLocalCluster({
     dataDir,
     gatewayPort: config.gatewayPort,
+    gatewayAdminPort: config.gatewayAdminPort,
     scale: args.scale,
     admin,
     logLevel: config.logLevel,
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   const relative = (file: string) => path.relative(process.cwd(), file) || '.';
   console.log(`  PostgreSQL  127.0.0.1:${cluster.postgres.port} (data in ${relative(path.join(dataDir, 'postgres'))})`);
   for (const instance of cluster.instances) console.log(`  ${instance.name.padEnd(10)}  ${instance.url}`);
+  console.log(`  metrics     ${cluster.adminUrl}/metrics, ${cluster.adminUrl}/replicas (gateway admin, internal)`);
   console.log(`  logs        ${relative(path.join(dataDir, 'logs'))}/`);
   if (admin.passwordFile) {
     console.log(`  WARNING: development admin "${admin.username}" with a generated password in ${relative(admin.passwordFile)}`);
