@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLocalCluster, type LocalCluster } from '../../tools/local-cluster/src/cluster';
+import { promisify } from 'node:util';
+import { startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
 import { call } from './http';
 import { sumOverReplicas } from './metrics';
 
@@ -90,6 +92,14 @@ describe('scale-out with nothing to replicate', () => {
     const delta = (await authQueries()) - before;
     expect(delta).toBeGreaterThan(0);
     expect(delta).toBeLessThanOrEqual(8);
+  });
+
+  it('runs `npm run demo -- --base-url` against a running cluster', async () => {
+    const demo = path.resolve(__dirname, '..', '..', 'dist', 'tools', 'demo', 'main.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [demo, '--base-url', gw, '--admin-url', cluster.adminUrl, '--calls', '10'], { timeout: 60_000 });
+    expect(stdout).toContain('10 authenticated API calls: 10 token verifications at the gateway, 0 auth-store queries.');
+    expect(stdout).toContain('The gateway balances over: auth x2, catalog x2, orders x3, profile x1');
+    expect(stdout).toContain('Skipped against an external cluster');
   });
 
   it('loses no GET while an orders replica is killed mid-run', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
-import { startLocalCluster, type LocalCluster } from '../../tools/local-cluster/src/cluster';
+import { startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
 import { call } from './http';
 
 /**

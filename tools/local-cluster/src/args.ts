@@ -1,4 +1,4 @@
-import { isServiceName, SERVICE_NAMES, type ServiceName } from './services';
+import { isServiceName, SERVICE_NAMES, type ServiceName } from '@jwt-msa/cluster';
 
 export interface LauncherArgs {
   scale: Partial<Record<ServiceName, number>>;

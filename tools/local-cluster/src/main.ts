@@ -2,11 +2,10 @@ import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { loadConfig } from '@jwt-msa/config';
 import { parseArgs, UsageError } from './args';
-import { startLocalCluster } from './cluster';
+import { SERVICE_NAMES, startLocalCluster } from '@jwt-msa/cluster';
 import { launcherConfigSchema } from './config';
 import { formatLine } from './console-output';
 import { devAdmin } from './dev-admin';
-import { SERVICE_NAMES } from './services';
 
 /** `npm start`: the whole system on this machine, on a real embedded PostgreSQL. */
 async function main(): Promise<void> {

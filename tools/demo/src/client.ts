@@ -1,0 +1,62 @@
+/** Just enough HTTP for the demo: JSON in, JSON out, status and headers kept. */
+export interface Reply {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  servedBy: string;
+  ms: number;
+}
+
+export async function call(base: string, method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const started = Date.now();
+  const response = await fetch(`${base}${path}`, {
+    method, headers, signal: AbortSignal.timeout(10_000),
+    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try { body = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+  return { status: response.status, body, servedBy: response.headers.get('x-served-by') ?? '-', ms: Date.now() - started };
+}
+
+/** Sums a counter over every replica of one upstream, read through the gateway's admin listener. */
+export async function counterOverReplicas(adminUrl: string, upstream: string, metric: string): Promise<Map<string, number>> {
+  const byReplica = (await (await fetch(`${adminUrl}/replicas/${upstream}/metrics`, { signal: AbortSignal.timeout(5000) })).json()) as Record<string, string | null>;
+  return sumSeries(Object.values(byReplica).filter((text): text is string => text !== null), metric);
+}
+
+export async function gatewayCounter(adminUrl: string, metric: string): Promise<Map<string, number>> {
+  return sumSeries([await (await fetch(`${adminUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text()], metric);
+}
+
+/** Series of one metric, keyed by their labels minus service/instance, summed over texts. */
+function sumSeries(texts: string[], metric: string): Map<string, number> {
+  const totals = new Map<string, number>();
+  const pattern = new RegExp(`^${metric}\\{([^}]*)\\} ([0-9.e+-]+)$`);
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      const match = pattern.exec(line);
+      if (!match) continue;
+      const labels = match[1]!.split(',').filter((label) => !/^(service|instance)=/.test(label)).join(',');
+      totals.set(labels, (totals.get(labels) ?? 0) + Number(match[2]));
+    }
+  }
+  return totals;
+}
+
+export function total(series: Map<string, number>, keep: (labels: string) => boolean = () => true): number {
+  let sum = 0;
+  for (const [labels, value] of series) if (keep(labels)) sum += value;
+  return sum;
+}
+
+export function delta(after: Map<string, number>, before: Map<string, number>): Map<string, number> {
+  const result = new Map<string, number>();
+  for (const [labels, value] of after) {
+    const change = value - (before.get(labels) ?? 0);
+    if (change !== 0) result.set(labels, change);
+  }
+  return result;
+}

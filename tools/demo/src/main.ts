@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
+import { parseDemoArgs, UsageError } from './args';
+import { authGoesAway, countState, replicaGoesAway, signIn, whoServed, type DemoContext } from './chapters';
+
+/** `npm run demo`: what the source note claims, shown on a running system and counted. */
+async function main(): Promise<void> {
+  const args = parseDemoArgs(process.argv.slice(2));
+  const print = (line = '') => console.log(line);
+  let cluster: LocalCluster | undefined;
+  let dataDir: string | undefined;
+  if (!args.baseUrl) {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-demo-'));
+    print('Starting a throwaway cluster: PostgreSQL, auth x2, catalog x2, orders x3, profile x1, gateway...');
+    cluster = await startLocalCluster({
+      dataDir, gatewayPort: 0, scale: { auth: 2, catalog: 2, orders: 3 }, logLevel: 'error',
+      admin: { username: 'admin', password: randomBytes(12).toString('hex') },
+      env: { gateway: { UPSTREAM_EJECT_MS: '1000' } },
+    });
+  }
+  const ctx: DemoContext = {
+    gw: args.baseUrl ?? cluster!.gatewayUrl,
+    admin: args.adminUrl ?? cluster!.adminUrl,
+    calls: args.calls,
+    ...(cluster && { cluster }),
+    print,
+  };
+  print(`Gateway ${ctx.gw}, gateway admin (internal) ${ctx.admin}`);
+  try {
+    const session = await signIn(ctx);
+    await whoServed(ctx, session);
+    await countState(ctx, session);
+    await replicaGoesAway(ctx, session);
+    await authGoesAway(ctx, session);
+    print();
+    print('Done.');
+  } finally {
+    await cluster?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof UsageError ? error.message : `demo failed: ${(error as Error).message}`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});
