@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describeSchema, type Schema } from '@jwt-msa/config';
 import { databaseSettings } from '@jwt-msa/db';
 import { serviceSettings } from '@jwt-msa/service-defaults';
+import { forwardedTokenSettings } from '@jwt-msa/token-verifier';
 import { authConfigSchema } from '../../apps/auth-service/src/config';
 import { catalogConfigSchema } from '../../apps/catalog-service/src/config';
 import { gatewayConfigSchema } from '../../apps/gateway/src/config';
@@ -18,7 +19,7 @@ const README = path.resolve(__dirname, '..', '..', 'README.md');
 const START = '<!-- config:start -->';
 const END = '<!-- config:end -->';
 
-const shared = new Set<unknown>([...Object.values(serviceSettings), ...Object.values(databaseSettings)]);
+const shared = new Set<unknown>([...Object.values(serviceSettings), ...Object.values(databaseSettings), ...Object.values(forwardedTokenSettings)]);
 const ownSettings = (schema: Schema): Schema =>
   Object.fromEntries(Object.entries(schema).filter(([, setting]) => !shared.has(setting)));
 
@@ -26,6 +27,7 @@ function renderTables(): string {
   const sections: Array<[string, Schema]> = [
     ['Every service', serviceSettings],
     ['Every service that owns a database (auth, catalog, orders, profile)', databaseSettings],
+    ['Every domain service (catalog, orders, profile): verify-token mode', forwardedTokenSettings],
     ['gateway', ownSettings(gatewayConfigSchema)],
     ['auth-service', ownSettings(authConfigSchema)],
     ['catalog-service', ownSettings(catalogConfigSchema)],

@@ -2,12 +2,15 @@ import type { Express } from 'express';
 import { Database } from '@jwt-msa/db';
 import { createServiceApp, type Logger, type ServiceMetrics } from '@jwt-msa/service-defaults';
 import { AccessTokenSigner } from '@jwt-msa/token-issuer';
+import { authBackground, type Background } from './background';
 import type { AuthConfig } from './config';
 import { databaseKeySource, fileKeySource } from './data-access/key-sources';
+import { LoginThrottleRepository } from './data-access/login-throttle-repository';
 import { SigningKeyRepository } from './data-access/signing-key-repository';
 import { UserRepository } from './data-access/user-repository';
 import { Accounts } from './domain/accounts';
 import { KeyRing } from './domain/key-ring';
+import { LoginThrottle } from './domain/login-throttle';
 import { PasswordHasher } from './domain/password-hasher';
 import { TokenGrants } from './domain/token-grants';
 import { authRoutes } from './routes/auth-routes';
@@ -24,6 +27,9 @@ export interface AuthApp {
   app: Express;
   keys: KeyRing;
   accounts: Accounts;
+  throttle: LoginThrottle;
+  /** Periodic work: key reloads (rotation without restarts) and pruning of login counters. */
+  background: Background;
 }
 
 /** Wires the issuer; no I/O here (see main.ts for keys, migrations and listen). */
@@ -34,6 +40,13 @@ export function createAuthApp({ config, db, logger, metrics }: AuthDependencies)
   const accounts = new Accounts(new UserRepository(db), new PasswordHasher(config.scryptCost));
   const signer = new AccessTokenSigner({ issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
   const grants = new TokenGrants(db, signer, keys, config.refreshTokenTtlSeconds);
+  const throttle = new LoginThrottle(new LoginThrottleRepository(db), {
+    windowSeconds: config.loginThrottleWindowSeconds,
+    accountAttempts: config.loginThrottleAccountAttempts,
+    clientAttempts: config.loginThrottleClientAttempts,
+    baseDelaySeconds: config.loginThrottleBaseDelaySeconds,
+    maxDelaySeconds: config.loginThrottleMaxDelaySeconds,
+  });
 
   const app = createServiceApp({
     service: 'auth-service',
@@ -49,8 +62,9 @@ export function createAuthApp({ config, db, logger, metrics }: AuthDependencies)
     },
     routes: (router) => {
       router.use(discoveryRoutes(keys, config.issuer, config.jwksMaxAgeSeconds));
-      router.use(authRoutes(accounts, grants));
+      router.use(authRoutes(accounts, grants, throttle));
     },
   });
-  return { app, keys, accounts };
+  const background = authBackground({ keys, throttle, keyReloadMs: config.signingKeyReloadMs, logger });
+  return { app, keys, accounts, throttle, background };
 }

@@ -12,7 +12,7 @@ startService('auth-service', async () => {
   const db = databaseFromConfig(config, `auth-service/${config.instanceId}`, metrics.countQuery);
   await runMigrations(db, authMigrations);
 
-  const { app, keys, accounts } = createAuthApp({ config, db, logger, metrics });
+  const { app, keys, accounts, background } = createAuthApp({ config, db, logger, metrics });
   const { created } = await keys.load();
   logger.info({ kid: keys.signingKey().kid, source: keys.description, created }, created ? 'generated the first signing key' : 'loaded signing keys');
   if (admin) {
@@ -20,5 +20,7 @@ startService('auth-service', async () => {
     logger.info({ username: admin.username }, 'admin user ensured');
   }
 
-  await runService({ app, host: config.host, port: config.port, logger, shutdownGraceMs: config.shutdownGraceMs, onShutdown: [() => db.close()] });
+  background.start();
+
+  await runService({ app, host: config.host, port: config.port, logger, shutdownGraceMs: config.shutdownGraceMs, onShutdown: [async () => background.stop(), () => db.close()] });
 });

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { Database } from '@jwt-msa/db';
 import { createServiceApp, type Logger, type ServiceMetrics } from '@jwt-msa/service-defaults';
+import { forwardedTokenIdentity } from '@jwt-msa/token-verifier';
 import type { CatalogConfig } from './config';
 import { ProductRepository } from './data-access/product-repository';
 import { Products } from './domain/products';
@@ -22,6 +23,8 @@ export function createCatalogApp({ config, db, logger, metrics }: CatalogDepende
     logger,
     ...(metrics && { metrics }),
     bodyLimit: config.bodyLimit,
+    // Defense in depth (VERIFY_FORWARDED_TOKEN): a request that reaches this service without the gateway cannot name its own caller.
+    identity: forwardedTokenIdentity(config),
     readiness: { database: () => db.ping() },
     routes: (router) => {
       router.use(productRoutes(products));

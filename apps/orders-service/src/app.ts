@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { Database } from '@jwt-msa/db';
 import { createServiceApp, type Logger, type ServiceMetrics } from '@jwt-msa/service-defaults';
+import { forwardedTokenIdentity } from '@jwt-msa/token-verifier';
 import type { OrdersConfig } from './config';
 import { CatalogClient } from './data-access/catalog-client';
 import { OrderRepository } from './data-access/order-repository';
@@ -24,6 +25,8 @@ export function createOrdersApp({ config, db, logger, metrics }: OrdersDependenc
     logger,
     ...(metrics && { metrics }),
     bodyLimit: config.bodyLimit,
+    // Defense in depth (VERIFY_FORWARDED_TOKEN): a request that reaches this service without the gateway cannot name its own caller.
+    identity: forwardedTokenIdentity(config),
     // The catalog is deliberately not a readiness check: listing past orders works without it,
     // and a catalog outage must not take every orders replica out of rotation.
     readiness: { database: () => db.ping() },

@@ -1,10 +1,12 @@
 import { loadConfig, setting, type ConfigOf } from '@jwt-msa/config';
 import { databaseSettings } from '@jwt-msa/db';
 import { serviceSettings } from '@jwt-msa/service-defaults';
+import { forwardedTokenSettings } from '@jwt-msa/token-verifier';
 
 export const ordersConfigSchema = {
   ...serviceSettings,
   ...databaseSettings,
+  ...forwardedTokenSettings,
   catalogServiceUrls: setting.urlList('CATALOG_SERVICE_URLS', {
     description: 'Comma-separated base URLs of the catalog-service replicas; used in turn, and a lookup moves on to the next one when a replica cannot be reached.',
   }),

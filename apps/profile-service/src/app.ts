@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { Database } from '@jwt-msa/db';
 import { createServiceApp, type Logger, type ServiceMetrics } from '@jwt-msa/service-defaults';
+import { forwardedTokenIdentity } from '@jwt-msa/token-verifier';
 import type { ProfileConfig } from './config';
 import { ProfileRepository } from './data-access/profile-repository';
 import { Profiles } from './domain/profiles';
@@ -22,6 +23,8 @@ export function createProfileApp({ config, db, logger, metrics }: ProfileDepende
     logger,
     ...(metrics && { metrics }),
     bodyLimit: config.bodyLimit,
+    // Defense in depth (VERIFY_FORWARDED_TOKEN): a request that reaches this service without the gateway cannot name its own caller.
+    identity: forwardedTokenIdentity(config),
     readiness: { database: () => db.ping() },
     routes: (router) => {
       router.use(profileRoutes(profiles));

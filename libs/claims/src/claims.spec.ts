@@ -5,6 +5,7 @@ import {
   findClaimsProblem,
   identityHeadersFromClaims,
   IS_ADMIN_CLAIM,
+  principalFromClaims,
   principalFromHeaders,
   principalOf,
   requireAuth,
@@ -48,6 +49,17 @@ describe('identity headers', () => {
     const headers = { 'x-user-id': 'evil', 'x-user-roles': 'admin', 'x-token-id': 'x', 'x-auth-user': 'y', accept: 'json' };
     stripIdentityHeaders(headers);
     expect(headers).toEqual({ accept: 'json' });
+  });
+
+  it('treats underscores like dashes, so X_User_Id cannot slip past the strip', () => {
+    const headers = { x_user_id: 'evil', 'X_Token_Exp': '1', x_auth_user: 'y', 'x-userid': 'not an identity header', accept: 'json' };
+    stripIdentityHeaders(headers);
+    expect(headers).toEqual({ 'x-userid': 'not an identity header', accept: 'json' });
+  });
+
+  it('builds the principal of verified claims (verify-token mode)', () => {
+    expect(principalFromClaims(claims)).toEqual({ userId: 'u-1', username: 'alice', roles: ['user', 'admin'], tokenId: 'j-1', isAdmin: true });
+    expect(principalFromClaims({ ...claims, roles: ['user'] }).isAdmin).toBe(false);
   });
 
   it('rejects repeated or malformed identity', () => {

@@ -16,9 +16,13 @@ export const IDENTITY_HEADERS = {
 
 export const IDENTITY_HEADER_PREFIXES = ['x-user-', 'x-token-', 'x-auth-'] as const;
 
+/**
+ * True for any header a client could use to pose as someone: every casing, and underscores in
+ * place of dashes too (`X_User_Id`), because some proxies and frameworks treat the two alike.
+ */
 export function isIdentityHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return IDENTITY_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix));
+  const normalized = name.toLowerCase().replace(/_/g, '-');
+  return IDENTITY_HEADER_PREFIXES.some((prefix) => normalized.startsWith(prefix));
 }
 
 /** Removes every identity header, whatever its casing or how often it was repeated. */

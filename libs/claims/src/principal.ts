@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { ADMIN_ROLE } from './access-token';
+import { ADMIN_ROLE, type AccessTokenClaims } from './access-token';
 import { IDENTITY_HEADERS } from './identity-headers';
 
 /** The verified caller, as a domain service sees it. */
@@ -38,6 +38,15 @@ export function principalFromHeaders(headers: IncomingHttpHeaders): Principal | 
     tokenId: single(headers, IDENTITY_HEADERS.tokenId),
     isAdmin: roles.includes(ADMIN_ROLE),
   });
+}
+
+/**
+ * The principal of a verified access token: for services that verify the forwarded token
+ * themselves (verify-token mode), where the token, not any header, says who the caller is.
+ */
+export function principalFromClaims(claims: AccessTokenClaims): Principal {
+  const roles = Object.freeze([...claims.roles]);
+  return Object.freeze({ userId: claims.sub, username: claims.username, roles, tokenId: claims.jti, isAdmin: roles.includes(ADMIN_ROLE) });
 }
 
 /** Headers that pass a caller's identity on to another service (e.g. orders -> catalog). */

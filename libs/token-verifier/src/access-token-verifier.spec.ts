@@ -1,10 +1,10 @@
-import { createSign } from 'node:crypto';
+import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
-import { AccessTokenVerifier, JwksKeyStore, JwksUnavailableError, TokenRejectedError } from './index';
+import { AccessTokenVerifier, JwksKeyStore, JwksUnavailableError, TokenRejectedError, type JwksKeyStoreOptions } from './index';
 
 const ISSUER = 'http://issuer.test';
 const AUDIENCE = 'jwt-msa-api';
@@ -14,20 +14,22 @@ let otherKey: SigningKey;
 let jwksServer: Server;
 let jwksUrl: string;
 let jwksRequests = 0;
+/** What the JWKS server publishes; undefined = the issuer key alone. */
+let published: object[] | undefined;
 
 function startJwksServer(port = 0): Promise<Server> {
   return new Promise((resolve) => {
     const server = createServer((_req, res) => {
       jwksRequests += 1;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [key.publicJwk] }));
+      res.end(JSON.stringify({ keys: published ?? [key.publicJwk] }));
     });
     server.listen(port, '127.0.0.1', () => resolve(server));
   });
 }
 
-function newVerifier(uris = [jwksUrl]) {
-  const keys = new JwksKeyStore({ jwksUris: uris, cacheMaxAgeMs: 60_000, staleFallbackMs: 60_000, refetchesPerMinute: 3, timeoutMs: 1000 });
+function newVerifier(uris = [jwksUrl], store: Partial<JwksKeyStoreOptions> = {}) {
+  const keys = new JwksKeyStore({ jwksUris: uris, cacheMaxAgeMs: 60_000, staleFallbackMs: 60_000, refetchesPerMinute: 3, timeoutMs: 1000, ...store });
   return new AccessTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, clockToleranceSeconds: 5, keys });
 }
 
@@ -37,6 +39,16 @@ function signRaw(payload: object, options: jwt.SignOptions = {}, signingKey: Sig
   return jwt.sign({ username: 'alice', roles: ['user'], [IS_ADMIN_CLAIM]: false, ...payload }, signingKey.privateKey, {
     algorithm: 'RS256', keyid: signingKey.kid, header: { alg: 'RS256', typ: 'at+jwt' },
     issuer: ISSUER, audience: AUDIENCE, subject: 'user-1', expiresIn: 60, jwtid: 'j-1', ...options,
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
   });
 }
 
@@ -75,6 +87,9 @@ beforeAll(async () => {
   jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
 });
 afterAll(() => new Promise((resolve) => jwksServer.close(resolve)));
+afterEach(() => { published = undefined; });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('AccessTokenVerifier', () => {
   const signer = new AccessTokenSigner({ issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 60 });
@@ -120,11 +135,12 @@ describe('AccessTokenVerifier', () => {
     for (let i = 0; i < 20; i += 1) {
       expect(await reasonOf(verifier.verify(signRaw({}, { keyid: `random-${i}` }, otherKey)))).toBe('unknown_kid');
     }
-    expect(jwksRequests - before).toBeLessThanOrEqual(3);
+    // The first load of the set, then the budget of 3 unknown-kid fetches per minute.
+    expect(jwksRequests - before).toBe(1 + 3);
   });
 
   it('keeps verifying with cached keys when the JWKS endpoint goes away, and says 503 for new kids', async () => {
-    const port = 1 + (await new Promise<number>((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); }); })) - 1;
+    const port = await freePort();
     const server = await startJwksServer(port);
     const verifier = newVerifier([`http://127.0.0.1:${port}/jwks`]);
     const { token } = signer.sign(key, subject);
@@ -132,6 +148,85 @@ describe('AccessTokenVerifier', () => {
     await new Promise((resolve) => server.close(resolve));
     await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
     await expect(verifier.verify(signRaw({}, { keyid: 'not-cached-kid' }, otherKey))).rejects.toBeInstanceOf(JwksUnavailableError);
+  });
+
+  it('keeps known keys working while random kids are flooding (no rate-limit lockout after the cache ages)', async () => {
+    const verifier = newVerifier([jwksUrl], { cacheMaxAgeMs: 100, refetchesPerMinute: 2 });
+    const { token } = signer.sign(key, subject);
+    await verifier.verify(token);
+    const flood = Array.from({ length: 60 }, (_, i) => signRaw({}, { keyid: `flood-${i}` }, otherKey));
+    const before = jwksRequests;
+    for (const forged of flood.slice(0, 30)) expect(await reasonOf(verifier.verify(forged))).toBe('unknown_kid');
+    await sleep(150); // the cached set is now past its max age, and the unknown-kid budget is spent
+    await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
+    for (const forged of flood.slice(30)) expect(await reasonOf(verifier.verify(forged))).toBe('unknown_kid');
+    await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
+    // 2 budgeted unknown-kid fetches, plus at most one background refresh per max age elapsed.
+    expect(jwksRequests - before).toBeLessThanOrEqual(5);
+  });
+
+  it('learns a newly published key in the background, without an unknown-kid fetch', async () => {
+    const verifier = newVerifier([jwksUrl], { cacheMaxAgeMs: 100, refetchesPerMinute: 1 });
+    await verifier.verify(signer.sign(key, subject).token);
+    await reasonOf(verifier.verify(signRaw({}, { keyid: 'spend-the-budget' }, otherKey)));
+    published = [key.publicJwk, otherKey.publicJwk];
+    expect(await reasonOf(verifier.verify(signer.sign(otherKey, subject).token))).toBe('unknown_kid'); // not fetched: no budget
+    await sleep(150);
+    await verifier.verify(signer.sign(key, subject).token); // an aged set: refreshed in the background
+    await sleep(50);
+    await expect(verifier.verify(signer.sign(otherKey, subject).token)).resolves.toMatchObject({ sub: 'user-1' });
+  });
+
+  it('stops accepting a key once the issuer no longer publishes it', async () => {
+    published = [key.publicJwk, otherKey.publicJwk];
+    const verifier = newVerifier([jwksUrl], { cacheMaxAgeMs: 100 });
+    const retiring = signer.sign(otherKey, subject).token;
+    await verifier.verify(retiring);
+    published = [key.publicJwk];
+    await sleep(150);
+    await verifier.verify(signer.sign(key, subject).token);
+    await sleep(50);
+    expect(await reasonOf(verifier.verify(retiring))).toBe('unknown_kid');
+  });
+
+  it('fetches once for many concurrent first requests', async () => {
+    const verifier = newVerifier();
+    const before = jwksRequests;
+    const { token } = signer.sign(key, subject);
+    await Promise.all(Array.from({ length: 10 }, () => verifier.verify(token)));
+    expect(jwksRequests - before).toBe(1);
+  });
+
+  it('ignores JWKS entries that are not RS256 keys of at least 2048 bits, or whose kid is listed twice', async () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwkOf = (publicKey: KeyObject, kid: string, extra: object = {}) => ({ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', ...extra });
+    published = [
+      key.publicJwk,
+      jwkOf(weak.publicKey, 'weak'),
+      jwkOf(ec.publicKey, 'ec', { alg: 'ES256' }),
+      { ...otherKey.publicJwk, kid: 'rs512', alg: 'RS512' },
+      { ...otherKey.publicJwk, kid: 'twice' },
+      { ...key.publicJwk, kid: 'twice' },
+    ];
+    const verifier = newVerifier([jwksUrl], { refetchesPerMinute: 100 });
+    await expect(verifier.verify(signer.sign(key, subject).token)).resolves.toMatchObject({ sub: 'user-1' });
+    const weakToken = forge({ alg: 'RS256', typ: 'at+jwt', kid: 'weak' }, validPayload(), { kid: 'weak', privateKey: weak.privateKey, publicJwk: key.publicJwk });
+    expect(await reasonOf(verifier.verify(weakToken))).toBe('unknown_kid');
+    expect(await reasonOf(verifier.verify(forge({ alg: 'RS256', typ: 'at+jwt', kid: 'rs512' }, validPayload(), otherKey)))).toBe('unknown_kid');
+    expect(await reasonOf(verifier.verify(forge({ alg: 'RS256', typ: 'at+jwt', kid: 'twice' }, validPayload(), otherKey)))).toBe('unknown_kid');
+    expect(await reasonOf(verifier.verify(forge({ alg: 'RS256', typ: 'at+jwt', kid: 'twice' }, validPayload(), key)))).toBe('unknown_kid');
+  });
+
+  it('answers 503 (not a stale key) once a key is older than max age + stale fallback and the issuer is down', async () => {
+    const port = await freePort();
+    const server = await startJwksServer(port);
+    const verifier = newVerifier([`http://127.0.0.1:${port}/jwks`], { cacheMaxAgeMs: 50, staleFallbackMs: 50 });
+    const { token } = signer.sign(key, subject);
+    await verifier.verify(token);
+    await new Promise((resolve) => server.close(resolve));
+    await sleep(120);
+    await expect(verifier.verify(token)).rejects.toBeInstanceOf(JwksUnavailableError);
   });
 
   it('fails over to the next JWKS URL', async () => {

@@ -1,3 +1,5 @@
 export * from './errors';
 export * from './jwks-key-store';
 export * from './access-token-verifier';
+export * from './settings';
+export * from './forwarded-token-identity';

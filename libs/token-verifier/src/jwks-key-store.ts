@@ -1,99 +1,154 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwksRsa from 'jwks-rsa';
+import { ACCESS_TOKEN_ALGORITHM } from '@jwt-msa/claims';
 import { JwksUnavailableError, TokenRejectedError } from './errors';
+import { TokenBucket } from './token-bucket';
 
 export interface JwksKeyStoreOptions {
   /** One JWKS URL per issuer replica; fetched in order until one answers. */
   jwksUris: string[];
-  /** How long a fetched key is trusted before the JWKS is fetched again. */
+  /**
+   * How old the key set may get before it is fetched again. Past it, known keys keep verifying
+   * while one background fetch replaces the set: that is how new keys are learned before they
+   * sign anything, and how removed keys stop verifying.
+   */
   cacheMaxAgeMs: number;
-  /** How long past cacheMaxAgeMs a key stays usable while the JWKS endpoint is down. */
+  /** How long past cacheMaxAgeMs known keys stay usable while the JWKS endpoint is down. */
   staleFallbackMs: number;
-  /** Refetches allowed per minute when a token names an unknown kid. */
+  /** Fetches per minute that tokens with an unknown kid may cause (the rest are refused without a fetch). */
   refetchesPerMinute: number;
   timeoutMs: number;
+  /** After a failed fetch, no new attempt for this long (default 1000 ms), so an outage is not hammered. */
+  retryAfterFailureMs?: number;
   onFetch?: (outcome: 'ok' | 'error') => void;
+}
+
+interface KeySet {
+  keys: ReadonlyMap<string, KeyObject>;
+  fetchedAt: number;
 }
 
 class JwksFetchError extends Error {
   override readonly name = 'JwksFetchError';
 }
 
+const MIN_RSA_MODULUS_BITS = 2048;
+const unknownKid = () => new TokenRejectedError('unknown_kid', 'The token was signed by an unknown key');
+
 /**
- * Resolves a `kid` to a public KeyObject through one jwks-rsa client built at start-up (cached,
- * rate-limited refetch for unknown kids). Each fetched key is parsed into a KeyObject once, not
- * per request.
+ * Resolves a `kid` to a public KeyObject from the issuer's JWKS. One jwks-rsa client, built at
+ * start-up, fetches and parses the set; this store decides when to fetch:
+ *
+ * - the whole set is cached and each key parsed into a KeyObject once;
+ * - past `cacheMaxAgeMs` the set is refreshed in the background while known keys keep working
+ *   (stale-while-revalidate), so no request waits and no attacker can make a known key fail;
+ * - an unknown kid causes at most `refetchesPerMinute` fetches (a flood of random kids cannot
+ *   flood the issuer), and concurrent fetches are merged into one;
+ * - if the issuer is down, known keys keep working for `staleFallbackMs` past their max age.
  */
 export class JwksKeyStore {
   private readonly client: jwksRsa.JwksClient;
-  private readonly keyObjects = new WeakMap<jwksRsa.SigningKey, KeyObject>();
-  /** Last key seen per kid, served while the JWKS endpoint is down (bounded: only real JWKS kids). */
-  private readonly lastKnown = new Map<string, { key: KeyObject; fetchedAt: number }>();
+  private readonly unknownKidFetches: TokenBucket;
+  private current: KeySet | undefined;
+  private inflight: Promise<KeySet> | undefined;
+  private lastFailure: { at: number; error: Error } | undefined;
 
   constructor(private readonly options: JwksKeyStoreOptions) {
     this.client = jwksRsa({
       jwksUri: options.jwksUris[0] ?? '',
       fetcher: () => this.fetchJwks(),
-      cache: true,
-      cacheMaxEntries: 16,
-      cacheMaxAge: options.cacheMaxAgeMs,
-      rateLimit: true,
-      jwksRequestsPerMinute: options.refetchesPerMinute,
+      // Caching and rate limiting are done here, over the whole set rather than per kid.
+      cache: false,
+      rateLimit: false,
       timeout: options.timeoutMs,
     });
+    this.unknownKidFetches = new TokenBucket(options.refetchesPerMinute, 60_000);
   }
 
   async getKey(kid: string): Promise<KeyObject> {
-    let signingKey: jwksRsa.SigningKey;
-    try {
-      signingKey = await this.client.getSigningKey(kid);
-    } catch (error) {
-      const stale = this.lastKnown.get(kid);
-      const endpointDown = error instanceof JwksFetchError;
-      if (endpointDown && stale && Date.now() - stale.fetchedAt < this.options.cacheMaxAgeMs + this.options.staleFallbackMs) {
-        return stale.key;
-      }
-      throw this.translate(error);
-    }
-    let keyObject = this.keyObjects.get(signingKey);
-    if (!keyObject) {
-      keyObject = createPublicKey(signingKey.getPublicKey());
-      if (keyObject.asymmetricKeyType !== 'rsa') throw new TokenRejectedError('unknown_kid', 'The signing key is not an RSA key');
-      this.keyObjects.set(signingKey, keyObject);
-      this.lastKnown.set(kid, { key: keyObject, fetchedAt: Date.now() });
-    }
-    return keyObject;
+    const set = this.current;
+    if (!set) return keyIn(await this.refresh(), kid);
+
+    const age = Date.now() - set.fetchedAt;
+    if (age > this.options.cacheMaxAgeMs) this.refresh().catch(() => undefined);
+    const known = set.keys.get(kid);
+    if (known && age <= this.options.cacheMaxAgeMs + this.options.staleFallbackMs) return known;
+    // An unknown kid joins a fetch already under way for free; starting one costs from the budget.
+    if (!known && !this.inflight && !this.unknownKidFetches.take()) throw unknownKid();
+    return keyIn(await this.refresh(), kid);
   }
 
   /** Loads the JWKS now, so readiness can report whether keys are available. */
   async preload(): Promise<number> {
-    const keys = await this.client.getSigningKeys();
-    return keys.length;
+    return (await this.refresh()).keys.size;
   }
 
-  private translate(error: unknown): Error {
-    const err = error as Error;
-    if (err.name === 'SigningKeyNotFoundError') return new TokenRejectedError('unknown_kid', 'The token was signed by an unknown key');
-    if (err.name === 'JwksRateLimitError') return new TokenRejectedError('unknown_kid', 'The token was signed by an unknown key');
-    if (err instanceof JwksFetchError) return new JwksUnavailableError(err.message);
-    return err;
+  /** One fetch at a time; callers arriving meanwhile share its result. */
+  private refresh(): Promise<KeySet> {
+    const failure = this.lastFailure;
+    if (failure && Date.now() - failure.at < (this.options.retryAfterFailureMs ?? 1000)) {
+      return Promise.reject(new JwksUnavailableError(failure.error.message));
+    }
+    this.inflight ??= this.load().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async load(): Promise<KeySet> {
+    try {
+      const set = { keys: usableKeys(await this.client.getSigningKeys()), fetchedAt: Date.now() };
+      if (set.keys.size === 0) throw new JwksFetchError('the JWKS holds no usable RS256 key');
+      this.current = set;
+      this.lastFailure = undefined;
+      this.options.onFetch?.('ok');
+      return set;
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      this.lastFailure = { at: Date.now(), error: err };
+      this.options.onFetch?.('error');
+      throw new JwksUnavailableError(err.message);
+    }
   }
 
   private async fetchJwks(): Promise<{ keys: unknown[] }> {
     let lastError: Error = new Error('no JWKS URL configured');
     for (const uri of this.options.jwksUris) {
       try {
-        const response = await fetch(uri, { signal: AbortSignal.timeout(this.options.timeoutMs), headers: { accept: 'application/json' } });
+        const response = await fetch(uri, { signal: AbortSignal.timeout(this.options.timeoutMs), headers: { accept: 'application/json' }, redirect: 'error' });
         if (!response.ok) throw new Error(`${uri} answered ${response.status}`);
         const body = (await response.json()) as { keys?: unknown };
         if (!Array.isArray(body.keys)) throw new Error(`${uri} did not return a JWK set`);
-        this.options.onFetch?.('ok');
         return { keys: body.keys };
       } catch (error) {
         lastError = error instanceof Error ? error : new Error(String(error));
       }
     }
-    this.options.onFetch?.('error');
     throw new JwksFetchError(lastError.message);
   }
+}
+
+function keyIn(set: KeySet, kid: string): KeyObject {
+  const key = set.keys.get(kid);
+  if (!key) throw unknownKid();
+  return key;
+}
+
+/**
+ * The keys a token may be verified with: RSA of at least 2048 bits, for RS256 (or no alg), with a
+ * kid. A kid listed twice is dropped rather than guessed at.
+ */
+function usableKeys(signingKeys: jwksRsa.SigningKey[]): Map<string, KeyObject> {
+  const keys = new Map<string, KeyObject>();
+  const duplicates = new Set<string>();
+  for (const signingKey of signingKeys) {
+    const { kid, alg } = signingKey as jwksRsa.SigningKey & { alg?: string };
+    if (!kid || (alg !== undefined && alg !== ACCESS_TOKEN_ALGORITHM)) continue;
+    if (keys.has(kid)) duplicates.add(kid);
+    const key = createPublicKey(signingKey.getPublicKey());
+    if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) continue;
+    keys.set(kid, key);
+  }
+  for (const kid of duplicates) keys.delete(kid);
+  return keys;
 }

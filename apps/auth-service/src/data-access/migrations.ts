@@ -36,4 +36,36 @@ export const authMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'signing key lifecycle: pending (published only), active (signs), retired (published until removed)',
+    // A retired key only needs its public half: its private key is erased when it stops signing.
+    sql: `
+      ALTER TABLE signing_keys ADD COLUMN status text NOT NULL DEFAULT 'active'
+        CHECK (status IN ('pending', 'active', 'retired'));
+      ALTER TABLE signing_keys ADD COLUMN activated_at timestamptz;
+      ALTER TABLE signing_keys ALTER COLUMN private_key_pem DROP NOT NULL;
+      UPDATE signing_keys SET status = 'retired', retired_at = coalesce(retired_at, now()), private_key_pem = NULL
+       WHERE retired_at IS NOT NULL
+          OR kid <> (SELECT kid FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid LIMIT 1);
+      UPDATE signing_keys SET activated_at = created_at WHERE status = 'active';
+      ALTER TABLE signing_keys ADD CONSTRAINT signing_keys_private_key_while_signable
+        CHECK (status = 'retired' OR private_key_pem IS NOT NULL);
+      CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys (status) WHERE status = 'active';
+      CREATE UNIQUE INDEX signing_keys_one_pending ON signing_keys (status) WHERE status = 'pending';
+    `,
+  },
+  {
+    id: 3,
+    name: 'login throttle: failed logins per account and per client',
+    sql: `
+      CREATE TABLE login_throttle (
+        key text PRIMARY KEY,
+        failures integer NOT NULL,
+        last_failure_at timestamptz NOT NULL,
+        blocked_until timestamptz
+      );
+      CREATE INDEX login_throttle_last_failure_idx ON login_throttle (last_failure_at);
+    `,
+  },
 ];

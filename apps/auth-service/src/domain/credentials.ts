@@ -36,12 +36,16 @@ export function parseRegistration(input: unknown): Credentials {
   return { username, password };
 }
 
+/** No registered username has one, and PostgreSQL cannot store a NUL byte in text at all. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
 /** Login only checks shapes: any well-typed pair gets the same 401 when it does not match. */
 export function parseLogin(input: unknown): Credentials {
   const fields = body(input);
   const username = requiredString(fields, 'username');
   const password = requiredString(fields, 'password');
   if (username.length > 256 || password.length > MAX_PASSWORD_LENGTH) throw new ValidationError('username or password too long');
+  if (CONTROL_CHARACTERS.test(username)) throw new ValidationError('username must not contain control characters');
   return { username, password };
 }
 

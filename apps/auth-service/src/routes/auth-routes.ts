@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import type { Accounts } from '../domain/accounts';
 import { parseLogin, parseRefreshToken, parseRegistration } from '../domain/credentials';
+import type { LoginThrottle } from '../domain/login-throttle';
 import type { TokenGrants } from '../domain/token-grants';
+import { clientAddress } from './client-address';
 
 /** HTTP adapter only: parse, delegate, answer. */
-export function authRoutes(accounts: Accounts, grants: TokenGrants): Router {
+export function authRoutes(accounts: Accounts, grants: TokenGrants, throttle: LoginThrottle): Router {
   const router = Router();
   // Token responses must never be cached (RFC 6749 §5.1).
   router.use((_req, res, next) => {
@@ -17,7 +19,8 @@ export function authRoutes(accounts: Accounts, grants: TokenGrants): Router {
   });
 
   router.post('/auth/login', async (req, res) => {
-    const user = await accounts.authenticate(parseLogin(req.body));
+    const credentials = parseLogin(req.body);
+    const user = await throttle.guard({ username: credentials.username, client: clientAddress(req) }, () => accounts.authenticate(credentials));
     res.json(await grants.login(user));
   });
 
