@@ -14,7 +14,12 @@ startService('auth-service', async () => {
 
   const { app, keys, accounts, background } = createAuthApp({ config, db, logger, metrics });
   const { created } = await keys.load();
-  logger.info({ kid: keys.signingKey().kid, source: keys.description, created }, created ? 'generated the first signing key' : 'loaded signing keys');
+  if (created) {
+    // Fine for development and for a single trusted database; production mounts a key (SIGNING_KEY_FILE).
+    logger.warn({ kid: keys.signingKey().kid }, 'GENERATED a signing key and stored it in the auth database; set SIGNING_KEY_FILE to use a key from a secret');
+  } else {
+    logger.info({ kid: keys.signingKey().kid, source: keys.description }, 'loaded signing keys');
+  }
   if (admin) {
     await accounts.ensureAdmin(admin.username, admin.password);
     logger.info({ username: admin.username }, 'admin user ensured');

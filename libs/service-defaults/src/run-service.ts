@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 import { lifecycleOf } from './create-service-app';
 import type { Logger } from './logger';
@@ -38,6 +39,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 60_000;
+  server.on('clientError', answerClientError);
 
   const port = await listen(server, options.host, options.port);
   const url = urlOf(options.host, port);
@@ -83,6 +85,32 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     if (process.send) process.once('disconnect', () => void shutdown('parent exited'));
   }
   return { server, port, url, adminUrl, shutdown };
+}
+
+/**
+ * Node answers malformed requests (headers over its 16 KiB limit, bad syntax) before any
+ * middleware runs; answer them in the same JSON shape, with the same security headers.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] = error.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'headers_too_large', 'The request headers are too large']
+    : [400, 'bad_request', 'The request is not valid HTTP'];
+  const body = JSON.stringify({ error: code, message });
+  socket.end([
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'X-Content-Type-Options: nosniff',
+    "Content-Security-Policy: default-src 'none'",
+    'Cache-Control: no-store',
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n'));
 }
 
 async function listen(server: Server, host: string, port: number): Promise<number> {

@@ -85,3 +85,18 @@ describe('runService', () => {
     expect(hookRan).toBe(true);
   });
 });
+
+describe('malformed requests', () => {
+  it('answers oversized headers with a JSON 431 carrying security headers, and keeps serving', async () => {
+    const running = await runService({ app: app(), host: '127.0.0.1', port: 0, logger, shutdownGraceMs: 1000, exitOnShutdown: false });
+    try {
+      const response = await fetch(`${running.url}/healthz`, { headers: { 'x-big': 'a'.repeat(20_000) } });
+      expect(response.status).toBe(431);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(await response.json()).toEqual({ error: 'headers_too_large', message: 'The request headers are too large' });
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    } finally {
+      await running.shutdown('test');
+    }
+  });
+});
