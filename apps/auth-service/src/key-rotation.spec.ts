@@ -5,7 +5,7 @@ import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
 import { exportPrivateKeyPem, generateSigningKey } from '@jwt-msa/token-issuer';
 import { createAuthApp, type AuthApp } from './app';
-import { rotateKeysCommand, type ExitCode } from './cli/rotate-keys-command';
+import { rotateKeysCommand, type ExitCode } from './domain/rotate-keys-command';
 import { loadAuthConfig, type AuthConfig } from './config';
 import { authMigrations } from './data-access/migrations';
 import { KeyRing } from './domain/key-ring';

@@ -20,6 +20,8 @@ export async function runMigrations(db: Database, migrations: readonly Migration
   return db.withConnection(async (client) => {
     const { rows } = await client.query<{ name: string }>('SELECT current_database() AS name');
     const lockKey = advisoryLockKey(`jwt-msa:migrations:${rows[0]?.name ?? ''}`);
+    // Waiting for another replica's migrations (or running a long one) is not a stuck statement.
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [lockKey]);
     try {
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -45,6 +47,7 @@ export async function runMigrations(db: Database, migrations: readonly Migration
       return newlyApplied;
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [lockKey]);
+      await client.query('RESET statement_timeout');
     }
   });
 }

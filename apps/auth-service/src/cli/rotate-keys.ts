@@ -2,7 +2,7 @@ import { ConfigError } from '@jwt-msa/config';
 import { databaseFromConfig, runMigrations } from '@jwt-msa/db';
 import { loadAuthConfig } from '../config';
 import { authMigrations } from '../data-access/migrations';
-import { rotateKeysCommand } from './rotate-keys-command';
+import { rotateKeysCommand } from '../domain/rotate-keys-command';
 
 /** `npm run keys:rotate -- <add|activate|retire|status>`: see docs/security.md. */
 async function main(): Promise<number> {

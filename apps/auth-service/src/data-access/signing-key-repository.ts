@@ -51,6 +51,7 @@ export class SigningKeyRepository {
    */
   async createFirstKeyIfNone(generate: () => Promise<SigningKey>): Promise<boolean> {
     return this.db.transaction(async (tx) => {
+      await tx.query('signing-key.lock', "SET LOCAL statement_timeout = '60s'");
       await tx.query('signing-key.lock', 'SELECT pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
       const existing = await tx.query<{ n: number }>('signing-key.count', "SELECT count(*)::int AS n FROM signing_keys WHERE status = 'active'");
       if ((existing[0]?.n ?? 0) > 0) return false;
@@ -67,6 +68,7 @@ export class SigningKeyRepository {
   /** Stores a key that is published but does not sign yet; at most one can be pending. */
   async addPending(key: SigningKey): Promise<{ added: true } | { added: false; pendingKid: string }> {
     return this.db.transaction(async (tx) => {
+      await tx.query('signing-key.lock', "SET LOCAL statement_timeout = '60s'");
       await tx.query('signing-key.lock', 'SELECT pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
       const pending = await tx.query<{ kid: string }>('signing-key.find-pending', "SELECT kid FROM signing_keys WHERE status = 'pending'");
       if (pending[0]) return { added: false as const, pendingKid: pending[0].kid };
@@ -85,6 +87,7 @@ export class SigningKeyRepository {
    */
   async activatePending(minPublishedSeconds: number): Promise<ActivationOutcome> {
     return this.db.transaction(async (tx) => {
+      await tx.query('signing-key.lock', "SET LOCAL statement_timeout = '60s'");
       await tx.query('signing-key.lock', 'SELECT pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
       const pending = await tx.query<{ kid: string; seconds_left: number }>(
         'signing-key.find-pending-age',

@@ -1,7 +1,7 @@
 import type { Database } from '@jwt-msa/db';
 import type { AuthConfig } from '../config';
 import { SigningKeyRepository } from '../data-access/signing-key-repository';
-import { KeyRotation } from '../domain/key-rotation';
+import { KeyRotation } from './key-rotation';
 
 export const ROTATE_KEYS_USAGE = `usage: npm run keys:rotate -- <command>
 

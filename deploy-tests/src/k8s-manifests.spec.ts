@@ -1,0 +1,234 @@
+import type { Deployment, StatefulSet } from 'kubernetes-types/apps/v1';
+import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2';
+import type { Container, EnvVar, PodSpec, Service } from 'kubernetes-types/core/v1';
+import type { Ingress, NetworkPolicy } from 'kubernetes-types/networking/v1';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
+import { label, typeCheck } from './k8s-types';
+import { canConnect, selects, type Endpoint } from './network-policy';
+import { kustomize, overlays, printedSecrets, readText, type K8sObject, type Overlay } from './workspace';
+
+/**
+ * The Kubernetes manifests, offline: every overlay renders with `kubectl kustomize`, every
+ * rendered object type-checks against the Kubernetes API types, and the rendered objects keep the
+ * promises of docs/deployment.md (probes, limits, hardening, replicas, autoscaling, disruption
+ * budgets, network policies, Secrets only by reference).
+ */
+const NAMESPACE = 'jwt-msa';
+const APPS = ['auth-service', 'catalog-service', 'orders-service', 'profile-service', 'gateway'];
+const DATA_SERVICES = ['auth-service', 'catalog-service', 'orders-service', 'profile-service'];
+const productionDbEnv = Object.fromEntries(
+  DATA_SERVICES.map((s) => [`${s.replace('-service', '').toUpperCase()}_DATABASE_URL`, `postgres://${s}:x@10.20.0.5:5432/${s}`]),
+);
+
+const rendered = new Map<Overlay, K8sObject[]>();
+beforeAll(() => {
+  for (const overlay of overlays) rendered.set(overlay, kustomize(`k8s/overlays/${overlay}`));
+});
+
+const all = (overlay: Overlay) => rendered.get(overlay)!;
+const ofKind = <T>(overlay: Overlay, kind: string) => all(overlay).filter((o) => o.kind === kind) as unknown as Array<T & K8sObject>;
+const named = <T>(overlay: Overlay, kind: string, name: string) => {
+  const found = ofKind<T>(overlay, kind).find((o) => o.metadata.name === name);
+  if (!found) throw new Error(`${overlay}: no ${kind} ${name}`);
+  return found;
+};
+const workloads = (overlay: Overlay) => [...ofKind<Deployment>(overlay, 'Deployment'), ...ofKind<StatefulSet>(overlay, 'StatefulSet')];
+const podSpec = (workload: Deployment | StatefulSet): PodSpec => workload.spec!.template.spec!;
+const envOf = (container: Container, name: string): EnvVar | undefined => container.env?.find((e) => e.name === name);
+
+describe.each(overlays)('k8s/overlays/%s', (overlay) => {
+  it('renders, and every object type-checks against the Kubernetes API types (kubernetes-types)', () => {
+    expect(all(overlay).length).toBeGreaterThan(30);
+    const problems = typeCheck(all(overlay));
+    expect(problems.map((p) => `${p.object}: ${p.message}`)).toEqual([]);
+  });
+
+  it('puts everything in the jwt-msa namespace, which enforces the restricted Pod Security Standard', () => {
+    const namespace = named<K8sObject>(overlay, 'Namespace', NAMESPACE);
+    expect(namespace.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+    for (const object of all(overlay).filter((o) => o.kind !== 'Namespace')) expect([label(object), object.metadata.namespace]).toEqual([label(object), NAMESPACE]);
+  });
+
+  it('runs the gateway and each domain service as 3 replicas, with an HPA (min 3) and a PDB', () => {
+    for (const app of APPS) {
+      const deployment = named<Deployment>(overlay, 'Deployment', app);
+      expect([app, deployment.spec!.replicas]).toEqual([app, 3]);
+      const hpa = named<HorizontalPodAutoscaler>(overlay, 'HorizontalPodAutoscaler', app);
+      expect(hpa.spec!.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: app });
+      expect(hpa.spec!.minReplicas).toBeGreaterThanOrEqual(3);
+      expect(hpa.spec!.maxReplicas).toBeGreaterThan(hpa.spec!.minReplicas!);
+      const pdb = named<PodDisruptionBudget>(overlay, 'PodDisruptionBudget', app);
+      expect(selects(pdb.spec!.selector, deployment.spec!.template.metadata!.labels)).toBe(true);
+      expect(pdb.spec!.maxUnavailable ?? pdb.spec!.minAvailable).toBeDefined();
+    }
+  });
+
+  it('gives every workload probes on the health endpoints, requests and limits, and a hardened security context', () => {
+    expect(workloads(overlay).length).toBeGreaterThanOrEqual(5);
+    for (const workload of workloads(overlay)) {
+      const spec = podSpec(workload);
+      const where = label(workload);
+      expect([where, spec.securityContext?.runAsNonRoot]).toEqual([where, true]);
+      expect([where, spec.securityContext?.seccompProfile?.type]).toEqual([where, 'RuntimeDefault']);
+      expect([where, spec.automountServiceAccountToken]).toEqual([where, false]);
+      expect([where, ofKind<K8sObject>(overlay, 'ServiceAccount').some((sa) => sa.metadata.name === spec.serviceAccountName)]).toEqual([where, true]);
+      for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
+        const at = `${where} container ${container.name}`;
+        expect([at, container.securityContext]).toEqual([at, expect.objectContaining({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: expect.objectContaining({ drop: ['ALL'] }),
+        })]);
+        expect([at, container.securityContext?.capabilities?.add ?? []]).toEqual([at, []]);
+        for (const resource of ['cpu', 'memory']) {
+          expect([at, resource, container.resources?.requests?.[resource]]).toEqual([at, resource, expect.anything()]);
+          expect([at, resource, container.resources?.limits?.[resource]]).toEqual([at, resource, expect.anything()]);
+        }
+        expect([at, container.readinessProbe]).toEqual([at, expect.anything()]);
+        expect([at, container.livenessProbe]).toEqual([at, expect.anything()]);
+        expect([at, container.image]).toEqual([at, expect.stringMatching(/:[\w.-]+$/)]);
+        // A read-only root file system: /tmp (and whatever else is written) is a volume.
+        if (workload.kind === 'Deployment') {
+          expect([at, container.readinessProbe?.httpGet?.path, container.livenessProbe?.httpGet?.path]).toEqual([at, '/readyz', '/healthz']);
+          expect([at, container.volumeMounts?.some((m) => m.mountPath === '/tmp')]).toEqual([at, true]);
+        }
+      }
+    }
+  });
+
+  it('reaches every domain service through a headless Service (the gateway balances over every pod)', () => {
+    const gateway = named<Deployment>(overlay, 'Deployment', 'gateway').spec!.template.spec!.containers[0]!;
+    for (const app of DATA_SERVICES) {
+      const service = named<Service>(overlay, 'Service', app);
+      expect([app, service.spec!.clusterIP]).toEqual([app, 'None']);
+      const deployment = named<Deployment>(overlay, 'Deployment', app);
+      expect(selects({ matchLabels: service.spec!.selector }, deployment.spec!.template.metadata!.labels)).toBe(true);
+      const variable = `${app.replace('-service', '').toUpperCase()}_SERVICE_URLS`;
+      expect(envOf(gateway, variable)?.value).toBe(`http://${app}:3000`);
+    }
+    expect(envOf(named<Deployment>(overlay, 'Deployment', 'orders-service').spec!.template.spec!.containers[0]!, 'CATALOG_SERVICE_URLS')?.value).toBe('http://catalog-service:3000');
+    // Nothing but the Ingress is a way in: no LoadBalancer or NodePort Service.
+    for (const service of ofKind<Service>(overlay, 'Service')) expect([label(service), service.spec!.type ?? 'ClusterIP']).toEqual([label(service), 'ClusterIP']);
+  });
+
+  it('exposes the gateway, and only the gateway, through an Ingress', () => {
+    const ingresses = ofKind<Ingress>(overlay, 'Ingress');
+    expect(ingresses.map((i) => i.metadata.name)).toEqual(['gateway']);
+    const backends = ingresses[0]!.spec!.rules!.flatMap((rule) => rule.http!.paths.map((p) => p.backend.service));
+    expect(backends).toEqual([{ name: 'gateway', port: { name: 'http' } }]);
+  });
+
+  it('takes secrets only by reference: no Secret object, no key material or password in any rendered object', () => {
+    expect(ofKind<K8sObject>(overlay, 'Secret')).toEqual([]);
+    const text = JSON.stringify(all(overlay));
+    expect(text).not.toMatch(/PRIVATE KEY|BEGIN RSA|BEGIN EC/);
+    expect(text).not.toMatch(/postgres(ql)?:\/\/[^"@\s]*:[^"@\s]*@/); // no URL with a password
+    for (const workload of workloads(overlay)) {
+      for (const container of podSpec(workload).containers) {
+        for (const env of container.env ?? []) {
+          if (/PASSWORD|DATABASE_URL|SECRET|KEY$/.test(env.name) && env.name !== 'POSTGRES_PASSWORD_FILE') {
+            expect([label(workload), env.name, env.value]).toEqual([label(workload), env.name, undefined]);
+            expect([label(workload), env.name, env.valueFrom?.secretKeyRef?.name]).toEqual([label(workload), env.name, expect.any(String)]);
+          }
+        }
+      }
+    }
+  });
+
+  it('references only Secrets that k8s/make-secrets.sh creates, and those type-check too', () => {
+    const secrets = printedSecrets(overlay, overlay === 'production' ? { ...productionDbEnv, ADMIN_PASSWORD: 'test-admin-password' } : {});
+    expect(typeCheck(secrets)).toEqual([]);
+    const created = new Map(secrets.map((s) => [s.metadata.name, Object.keys((s as { data?: object }).data ?? {})]));
+    for (const workload of workloads(overlay)) {
+      const spec = podSpec(workload);
+      for (const container of spec.containers) {
+        for (const env of container.env ?? []) {
+          const ref = env.valueFrom?.secretKeyRef;
+          if (!ref || ref.optional) continue;
+          expect([label(workload), ref.name, created.get(ref.name!)]).toEqual([label(workload), ref.name, expect.arrayContaining([ref.key])]);
+        }
+      }
+      for (const volume of spec.volumes ?? []) {
+        if (!volume.secret) continue;
+        const keys = created.get(volume.secret.secretName!);
+        expect([label(workload), volume.secret.secretName, keys]).toEqual([label(workload), volume.secret.secretName, expect.arrayContaining((volume.secret.items ?? []).map((i) => i.key))]);
+      }
+    }
+    const key = Buffer.from((secrets.find((s) => s.metadata.name === 'jwt-signing-key') as unknown as { data: Record<string, string> }).data['signing-key.pem']!, 'base64').toString();
+    expect(key).toMatch(/^-----BEGIN PRIVATE KEY-----\n/); // PKCS#8, as SIGNING_KEY_FILE wants
+  });
+
+  it('lets through only client -> ingress -> gateway -> services, orders -> catalog, and data services -> PostgreSQL', () => {
+    const policies = ofKind<NetworkPolicy>(overlay, 'NetworkPolicy');
+    const denyAll = policies.find((p) => p.metadata.name === 'default-deny-all')!;
+    expect(denyAll.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const pod = (app: string): Endpoint => ({ name: app, namespace: NAMESPACE, labels: podSpecLabels(overlay, app) });
+    const ingressController: Endpoint = { name: 'ingress-nginx', namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+    const intruder: Endpoint = { name: 'some pod in the namespace', namespace: NAMESPACE, labels: { app: 'debug' } };
+    const otherNamespace: Endpoint = { name: 'a pod of another namespace', namespace: 'default', labels: { 'app.kubernetes.io/name': 'gateway' } };
+    const database: Endpoint = overlay === 'local' ? pod('postgres') : { name: 'managed database', ip: '10.20.0.5' };
+    const reach = (from: Endpoint, to: Endpoint, port: number) => canConnect(policies, from, to, port);
+    const portOf = (app: string) => (app === 'gateway' ? 8080 : 3000);
+
+    // The way in: the Ingress controller to the gateway, and to nothing else.
+    expect(reach(ingressController, pod('gateway'), 8080)).toBe(true);
+    for (const app of DATA_SERVICES) expect([app, reach(ingressController, pod(app), 3000)]).toEqual([app, false]);
+    // The gateway to every service; orders to catalog; no other path between them.
+    for (const app of DATA_SERVICES) expect([app, reach(pod('gateway'), pod(app), 3000)]).toEqual([app, true]);
+    expect(reach(pod('orders-service'), pod('catalog-service'), 3000)).toBe(true);
+    for (const from of DATA_SERVICES) {
+      for (const to of APPS) {
+        if (from === to || (from === 'orders-service' && to === 'catalog-service')) continue;
+        expect([from, to, reach(pod(from), pod(to), portOf(to))]).toEqual([from, to, false]);
+      }
+    }
+    // PostgreSQL: the four data services only.
+    for (const app of DATA_SERVICES) expect([app, reach(pod(app), database, 5432)]).toEqual([app, true]);
+    expect(reach(pod('gateway'), database, 5432)).toBe(false);
+    expect(reach(intruder, database, 5432)).toBe(false);
+    if (overlay === 'local') expect(reach(ingressController, database, 5432)).toBe(false); // (the controller's own egress is not ours to police)
+    // Nobody else gets in, from this namespace or another.
+    for (const to of APPS) {
+      expect([to, reach(intruder, pod(to), portOf(to))]).toEqual([to, false]);
+      expect([to, reach(otherNamespace, pod(to), portOf(to))]).toEqual([to, false]);
+    }
+    // No way out of the cluster but DNS (and the database above).
+    const internet: Endpoint = { name: 'the internet', ip: '203.0.113.7' };
+    const dns: Endpoint = { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+    for (const from of APPS) {
+      expect([from, reach(pod(from), internet, 443)]).toEqual([from, false]);
+      expect([from, reach(pod(from), dns, 53)]).toEqual([from, true]);
+    }
+  });
+});
+
+function podSpecLabels(overlay: Overlay, app: string): Record<string, string> {
+  const workload = workloads(overlay).find((w) => w.metadata!.name === app);
+  if (!workload) throw new Error(`${overlay}: no workload ${app}`);
+  return workload.spec!.template.metadata!.labels!;
+}
+
+describe('overlay specifics', () => {
+  it('local: PostgreSQL 17 as a StatefulSet with a volume, created by the same init script as compose', () => {
+    const postgres = named<StatefulSet>('local', 'StatefulSet', 'postgres');
+    expect(postgres.spec!.template.spec!.containers[0]!.image).toBe('postgres:17');
+    expect(postgres.spec!.volumeClaimTemplates?.map((claim) => claim.metadata!.name)).toEqual(['data']);
+    const initdb = ofKind<K8sObject & { data: Record<string, string> }>('local', 'ConfigMap').find((c) => c.metadata.name.startsWith('postgres-initdb-'))!;
+    expect(initdb.data['10-service-databases.sh']).toBe(readText('docker/postgres/initdb.d/10-service-databases.sh'));
+    for (const app of APPS) expect(named<Deployment>('local', 'Deployment', app).spec!.template.spec!.containers[0]!.image).toBe(`jwt-msa/${app}:latest`);
+  });
+
+  it('production: no database in the cluster, images from a registry at a fixed tag, TLS on the Ingress', () => {
+    expect(ofKind<K8sObject>('production', 'StatefulSet')).toEqual([]);
+    expect(all('production').filter((o) => /postgres/.test(o.metadata.name))).toEqual([]);
+    for (const app of APPS) {
+      const image = named<Deployment>('production', 'Deployment', app).spec!.template.spec!.containers[0]!.image!;
+      expect(image).toMatch(new RegExp(`^[\\w.-]+\\.[a-z]+/.*${app}:\\d+\\.\\d+\\.\\d+$`));
+    }
+    const ingress = named<Ingress>('production', 'Ingress', 'gateway');
+    expect(ingress.spec!.tls?.[0]?.hosts).toEqual([ingress.spec!.rules![0]!.host]);
+    const settings = ofKind<K8sObject & { data: Record<string, string> }>('production', 'ConfigMap').find((c) => c.metadata.name.startsWith('jwt-msa-settings-'))!;
+    expect(settings.data['JWT_ISSUER']).toBe(`https://${ingress.spec!.rules![0]!.host}`);
+  });
+});
