@@ -90,6 +90,15 @@ describe('gateway routing and verification', () => {
     expect(proxied()).toHaveLength(0);
   });
 
+  it('still enforces the role policy when the token comes from the verified-token cache', async () => {
+    const token = tokenFor(['user'], 'cached');
+    await request(gateway.app).get('/api/catalog/products').set('Authorization', `Bearer ${token}`).expect(200);
+    await request(gateway.app).get('/api/profile/me').set('Authorization', `Bearer ${token}`).expect(503); // verified, then the dead upstream
+    await request(gateway.app).post('/api/catalog/products').set('Authorization', `Bearer ${token}`).send({}).expect(403);
+    const metrics = (await request(gateway.adminApp).get('/metrics')).text;
+    expect(metrics).toMatch(/gateway_verified_token_cache_lookups_total\{result="hit",[^}]*\} [1-9]/);
+  });
+
   it('forwards verified claims as identity headers, replacing forged ones in any casing', async () => {
     await request(gateway.app)
       .post('/api/catalog/products')

@@ -1,7 +1,7 @@
 import type { Express, Request } from 'express';
 import { NotFoundError, ValidationError } from '@jwt-msa/http-errors';
 import { createServiceApp, type Logger } from '@jwt-msa/service-defaults';
-import { AccessTokenVerifier, JwksKeyStore } from '@jwt-msa/token-verifier';
+import { AccessTokenVerifier, JwksKeyStore, VerifiedTokenCache } from '@jwt-msa/token-verifier';
 import { createAdminApp } from './admin-app';
 import { accessControl } from './auth/access-control';
 import type { GatewayConfig } from './config';
@@ -20,7 +20,8 @@ export interface GatewayApp {
 }
 
 export function createGatewayApp(config: GatewayConfig, logger: Logger): GatewayApp {
-  const metrics = new GatewayMetrics(config.instanceId);
+  const cache = new VerifiedTokenCache({ maxEntries: config.verifiedTokenCacheMaxEntries, maxBytes: config.verifiedTokenCacheMaxMb * 1024 * 1024 });
+  const metrics = new GatewayMetrics(config.instanceId, cache);
   const keys = new JwksKeyStore({
     jwksUris: config.jwksUrls,
     cacheMaxAgeMs: config.jwksCacheMaxAgeSeconds * 1000,
@@ -28,8 +29,13 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
     refetchesPerMinute: config.jwksRefetchesPerMinute,
     timeoutMs: config.jwksTimeoutMs,
     onFetch: metrics.countJwksFetch,
+    // A token signed by a key the issuer withdrew must not keep passing from the cache.
+    onKeysRemoved: (kids) => {
+      cache.clear();
+      logger.info({ kids }, 'signing keys withdrawn by the issuer; verified-token cache cleared');
+    },
   });
-  const verifier = new AccessTokenVerifier({ issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds, keys });
+  const verifier = new AccessTokenVerifier({ issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds, keys, cache });
 
   const replicaUrls: Record<UpstreamName, string[]> = {
     auth: config.authServiceUrls,

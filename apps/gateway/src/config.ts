@@ -19,6 +19,8 @@ export const gatewayConfigSchema = {
   jwksStaleFallbackSeconds: setting.integer('JWKS_STALE_FALLBACK_SECONDS', { default: 86_400, min: 0, description: 'How long past its max age a known key stays usable while the auth service is down.' }),
   jwksRefetchesPerMinute: setting.integer('JWKS_REFETCHES_PER_MINUTE', { default: 10, min: 1, description: 'Rate limit on JWKS fetches caused by tokens with unknown `kid`s (a flood of random kids costs the issuer at most this).' }),
   jwksTimeoutMs: setting.integer('JWKS_TIMEOUT_MS', { default: 2000, min: 100, description: 'Timeout of one JWKS fetch.' }),
+  verifiedTokenCacheMaxEntries: setting.integer('VERIFIED_TOKEN_CACHE_MAX_ENTRIES', { default: 100_000, min: 0, description: 'Tokens remembered as verified until their own `exp` (a repeat skips the signature check; `0` turns the cache off).' }),
+  verifiedTokenCacheMaxMb: setting.integer('VERIFIED_TOKEN_CACHE_MAX_MB', { default: 64, min: 1, description: 'Memory budget of the verified-token cache; the least recently used tokens go first.' }),
   clockToleranceSeconds: setting.integer('CLOCK_TOLERANCE_SECONDS', { default: 5, min: 0, max: 300, description: 'Allowed clock skew for `exp`/`nbf`.' }),
   upstreamDnsRefreshMs: setting.integer('UPSTREAM_DNS_REFRESH_MS', { default: 5000, min: 100, description: 'How often upstream DNS names are re-resolved, so every replica behind a name (compose --scale, headless Service) gets traffic.' }),
   upstreamEjectMs: setting.integer('UPSTREAM_EJECT_MS', { default: 10_000, min: 0, description: 'How long a replica that refused or reset a connection stays out of rotation.' }),

@@ -1,4 +1,5 @@
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import type { VerifiedTokenCache } from '@jwt-msa/token-verifier';
 import { ServiceMetrics } from '@jwt-msa/service-defaults';
 import type { UpstreamOutcome } from './proxy/upstream-proxy';
 
@@ -18,9 +19,31 @@ export class GatewayMetrics extends ServiceMetrics {
     registers: [this.registry],
   });
 
-  constructor(instanceId: string) {
+  constructor(instanceId: string, cache?: VerifiedTokenCache) {
     super('gateway', instanceId);
     this.verifications.inc({ outcome: 'ok' }, 0);
+    if (cache) {
+      new Counter({
+        name: 'gateway_verified_token_cache_lookups_total',
+        help: 'Verified-token cache lookups: hit = no signature check needed.',
+        labelNames: ['result'],
+        registers: [this.registry],
+        collect() {
+          const stats = cache.stats();
+          this.reset();
+          this.inc({ result: 'hit' }, stats.hits);
+          this.inc({ result: 'miss' }, stats.misses);
+        },
+      });
+      new Gauge({
+        name: 'gateway_verified_token_cache_entries',
+        help: 'Tokens currently held by the verified-token cache.',
+        registers: [this.registry],
+        collect() {
+          this.set(cache.size);
+        },
+      });
+    }
   }
 
   readonly countVerification = (outcome: string): void => {

@@ -2,9 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, findClaimsProblem, type AccessTokenClaims } from '@jwt-msa/claims';
 import { TokenRejectedError } from './errors';
+import type { VerifiedTokenCache } from './verified-token-cache';
 
 export interface KeyResolver {
   getKey(kid: string): Promise<KeyObject>;
+  /** Lets a cache hit, which needs no key, still keep the key set fresh. */
+  refreshIfStale?(): void;
 }
 
 export interface AccessTokenVerifierOptions {
@@ -12,6 +15,11 @@ export interface AccessTokenVerifierOptions {
   audience: string;
   clockToleranceSeconds: number;
   keys: KeyResolver;
+  /**
+   * Tokens that passed every check, until their own `exp`: a hit skips the signature and claim
+   * checks (never the caller's role policy, which is applied to the returned claims).
+   */
+  cache?: VerifiedTokenCache;
 }
 
 const MAX_TOKEN_LENGTH = 8192;
@@ -37,6 +45,17 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<AccessTokenClaims> {
+    const cached = this.options.cache?.get(token);
+    if (cached) {
+      this.options.keys.refreshIfStale?.();
+      return cached as AccessTokenClaims;
+    }
+    const claims = await this.verifyFully(token);
+    this.options.cache?.set(token, claims);
+    return claims;
+  }
+
+  private async verifyFully(token: string): Promise<AccessTokenClaims> {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
       throw new TokenRejectedError('malformed', 'The token is not a compact JWS');
     }

@@ -3,3 +3,4 @@ export * from './jwks-key-store';
 export * from './access-token-verifier';
 export * from './settings';
 export * from './forwarded-token-identity';
+export * from './verified-token-cache';

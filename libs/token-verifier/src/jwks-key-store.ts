@@ -21,6 +21,8 @@ export interface JwksKeyStoreOptions {
   /** After a failed fetch, no new attempt for this long (default 1000 ms), so an outage is not hammered. */
   retryAfterFailureMs?: number;
   onFetch?: (outcome: 'ok' | 'error') => void;
+  /** After a refresh that dropped kids the issuer no longer publishes (e.g. to clear caches). */
+  onKeysRemoved?: (kids: string[]) => void;
 }
 
 interface KeySet {
@@ -78,6 +80,14 @@ export class JwksKeyStore {
     return keyIn(await this.refresh(), kid);
   }
 
+  /**
+   * Starts a background refresh if the key set is past its max age. For callers that skip
+   * getKey (a verified-token cache hit), so removed keys are still noticed.
+   */
+  refreshIfStale(): void {
+    if (this.current && Date.now() - this.current.fetchedAt > this.options.cacheMaxAgeMs) this.refresh().catch(() => undefined);
+  }
+
   /** Loads the JWKS now, so readiness can report whether keys are available. */
   async preload(): Promise<number> {
     return (await this.refresh()).keys.size;
@@ -99,7 +109,9 @@ export class JwksKeyStore {
     try {
       const set = { keys: usableKeys(await this.client.getSigningKeys()), fetchedAt: Date.now() };
       if (set.keys.size === 0) throw new JwksFetchError('the JWKS holds no usable RS256 key');
+      const removed = [...(this.current?.keys.keys() ?? [])].filter((kid) => !set.keys.has(kid));
       this.current = set;
+      if (removed.length > 0) this.options.onKeysRemoved?.(removed);
       this.lastFailure = undefined;
       this.options.onFetch?.('ok');
       return set;
