@@ -28,7 +28,7 @@ async function upstream(name: string, behaviour: 'echo' | 'slow' = 'echo'): Prom
       res.setHeader('x-served-by', name);
       res.end(JSON.stringify({ served: name }));
     };
-    if (behaviour === 'slow') setTimeout(reply, 2000); else reply();
+    if (behaviour === 'slow') setTimeout(reply, 2000).unref(); else reply();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   servers.push(server);
