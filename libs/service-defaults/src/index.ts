@@ -1,5 +1,5 @@
 export { serviceSettings } from './settings';
-export { createLogger, type Logger } from './logger';
+export { createLogger, flushLogs, type Logger } from './logger';
 export { createServiceApp, lifecycleOf, type ServiceAppOptions, type Lifecycle } from './create-service-app';
 export { runService, type RunServiceOptions, type RunningService } from './run-service';
 export { startService } from './start-service';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 import { lifecycleOf } from './create-service-app';
-import type { Logger } from './logger';
+import { flushLogs, type Logger } from './logger';
 
 export interface RunServiceOptions {
   app: Express;
@@ -71,7 +71,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       }
       logger.info('stopped');
       if (options.exitOnShutdown !== false) {
-        logger.flush?.();
+        flushLogs(logger);
         process.exit(0);
       }
     })();
