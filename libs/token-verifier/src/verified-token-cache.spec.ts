@@ -131,6 +131,41 @@ describe('VerifiedTokenCache', () => {
     expect(() => (cached.roles as string[]).push('admin')).toThrow(/not extensible/);
   });
 
+  it('evicts in exact least-recently-used order through any mix of sets, hits, deletes and clears', () => {
+    const base = issue();
+    const cache = new VerifiedTokenCache({ maxEntries: 7, maxBytes: 1_000_000 });
+    const model: string[] = []; // least recently used first
+    const touch = (token: string) => {
+      if (model.includes(token)) model.splice(model.indexOf(token), 1);
+      model.push(token);
+    };
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let step = 0; step < 3000; step += 1) {
+      const token = `${base.token}.${random(20)}`;
+      const op = random(40);
+      if (op < 20) {
+        cache.set(token, base.claims);
+        touch(token);
+        if (model.length > 7) model.shift();
+      } else if (op < 37) {
+        const hit = cache.get(token);
+        expect(hit !== undefined).toBe(model.includes(token));
+        if (hit) touch(token);
+      } else if (op < 39) {
+        expect(cache.delete(token)).toBe(model.includes(token));
+        if (model.includes(token)) model.splice(model.indexOf(token), 1);
+      } else {
+        cache.clear();
+        model.length = 0;
+      }
+      expect(cache.size).toBe(model.length);
+    }
+  });
+
   it('rejects nonsensical bounds', () => {
     expect(() => new VerifiedTokenCache({ maxEntries: -1, maxBytes: 10 })).toThrow(RangeError);
     expect(() => new VerifiedTokenCache({ maxEntries: 1.5, maxBytes: 10 })).toThrow(RangeError);

@@ -1,0 +1,117 @@
+export interface BenchArgs {
+  /** Seconds of load per scenario per round. */
+  durationS: number;
+  rounds: number;
+  connections: number;
+  /** Seconds of unmeasured load per scenario before the first round. */
+  warmupS: number;
+  /** Distinct pre-signed tokens cycled by the cache-miss scenario (must exceed cacheEntries). */
+  poolSize: number;
+  /** The gateway's verified-token cache size for this run (VERIFIED_TOKEN_CACHE_MAX_ENTRIES). */
+  cacheEntries: number;
+  /** Share of flood requests carrying a token with an unknown kid. */
+  floodShare: number;
+  /** Seconds of distinct-token load while the gateway's RSS is sampled. */
+  memoryS: number;
+  /** Synthetic entries pushed through a VerifiedTokenCache alone (memory bound check). */
+  memoryEntries: number;
+  /** Connections of the session-store gateway's PostgreSQL pool. */
+  sessionPool: number;
+  /** Where latest.json and latest.svg go. */
+  outDir: string;
+  /** Only these scenario ids (default: all). */
+  only?: string[];
+  /** Extra node flags for the gateway processes, e.g. --cpu-prof (profiling the hot path). */
+  gatewayNodeArgs: string[];
+  /** The gateway bundle to run (default dist/apps/gateway/main.js). */
+  gatewayBundle: string;
+  /** A second gateway bundle: auth-off, jwt-cached and jwt-uncached also run against it, interleaved (A/B). */
+  compareBundle?: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+  --duration S         seconds of load per scenario and round (default 2)
+  --rounds N           interleaved rounds; medians are reported (default 7)
+  --connections N      concurrent keep-alive connections of the load generator (default 50)
+  --warmup S           unmeasured seconds per scenario before the rounds (default 2)
+  --pool N             distinct pre-signed tokens for the cache-miss scenario (default 6000)
+  --cache-entries N    the gateway's verified-token cache size during the run (default 1000; < --pool)
+  --flood-share F      share of requests with an unknown kid in the flood scenario (default 0.1)
+  --memory S           seconds of distinct-token load while the gateway's RSS is sampled (default 8; 0 = skip)
+  --memory-entries N   synthetic entries pushed through VerifiedTokenCache alone (default 1000000; 0 = skip)
+  --session-pool N     PostgreSQL connections of the session-store gateway (default 10)
+  --only a,b           run only these scenario ids
+  --gateway-node-arg X a node flag for the gateway processes, repeatable (e.g. --cpu-prof)
+  --gateway-bundle F   the gateway bundle to run (default dist/apps/gateway/main.js)
+  --compare-bundle F   also run auth-off, jwt-cached, jwt-uncached against this bundle, interleaved ("[B]" rows)
+  --out DIR            results directory (default bench/results)`;
+
+export class UsageError extends Error {}
+
+export const DEFAULT_ARGS: BenchArgs = {
+  durationS: 2,
+  rounds: 7,
+  connections: 50,
+  warmupS: 2,
+  poolSize: 6000,
+  cacheEntries: 1000,
+  floodShare: 0.1,
+  memoryS: 8,
+  memoryEntries: 1_000_000,
+  sessionPool: 10,
+  outDir: 'bench/results',
+  gatewayNodeArgs: [],
+  gatewayBundle: 'dist/apps/gateway/main.js',
+};
+
+type NumericKey = Exclude<{ [K in keyof BenchArgs]: BenchArgs[K] extends number ? K : never }[keyof BenchArgs], undefined>;
+
+const NUMERIC: Record<string, { key: NumericKey; min: number; max: number; integer: boolean }> = {
+  '--duration': { key: 'durationS', min: 1, max: 600, integer: false },
+  '--rounds': { key: 'rounds', min: 1, max: 50, integer: true },
+  '--connections': { key: 'connections', min: 1, max: 1000, integer: true },
+  '--warmup': { key: 'warmupS', min: 0, max: 120, integer: false },
+  '--pool': { key: 'poolSize', min: 10, max: 200_000, integer: true },
+  '--cache-entries': { key: 'cacheEntries', min: 1, max: 10_000_000, integer: true },
+  '--flood-share': { key: 'floodShare', min: 0.01, max: 0.5, integer: false },
+  '--memory': { key: 'memoryS', min: 0, max: 600, integer: false },
+  '--memory-entries': { key: 'memoryEntries', min: 0, max: 20_000_000, integer: true },
+  '--session-pool': { key: 'sessionPool', min: 1, max: 100, integer: true },
+};
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const args: BenchArgs = { ...DEFAULT_ARGS, gatewayNodeArgs: [] };
+  for (let i = 0; i < argv.length; i += 1) {
+    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    const value = (): string => {
+      const next = inline ?? argv[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value\n${USAGE}`);
+      return next;
+    };
+    const numeric = NUMERIC[flag];
+    if (numeric) {
+      const raw = value();
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n) || (numeric.integer && !Number.isInteger(n)) || n < numeric.min || n > numeric.max) {
+        throw new UsageError(`${flag} must be ${numeric.integer ? 'an integer' : 'a number'} from ${numeric.min} to ${numeric.max}, got "${raw}"`);
+      }
+      args[numeric.key] = n;
+    } else if (flag === '--only') {
+      args.only = value().split(',').map((id) => id.trim()).filter(Boolean);
+    } else if (flag === '--gateway-node-arg') {
+      args.gatewayNodeArgs.push(value());
+    } else if (flag === '--gateway-bundle') {
+      args.gatewayBundle = value();
+    } else if (flag === '--compare-bundle') {
+      args.compareBundle = value();
+    } else if (flag === '--out') {
+      args.outDir = value();
+    } else {
+      throw new UsageError(flag === '--help' || flag === '-h' ? USAGE : `unknown option "${argv[i]}"\n${USAGE}`);
+    }
+  }
+  if (args.poolSize <= args.cacheEntries) {
+    throw new UsageError(`--pool (${args.poolSize}) must exceed --cache-entries (${args.cacheEntries}), or the cache-miss scenario would hit the cache`);
+  }
+  return args;
+}
