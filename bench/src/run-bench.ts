@@ -88,6 +88,9 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // stdout closed under us (e.g. `npm run bench | head`): still stop everything we started.
+  const onStdoutError = () => void cleanup().finally(() => process.exit(1));
+  process.stdout.once('error', onStdoutError);
 
   try {
     const machine = machineInfo();
@@ -531,6 +534,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.stdout.off('error', onStdoutError);
     await cleanup();
   }
 }

@@ -57,7 +57,7 @@ describe('operations', () => {
     const order = await call(gw, 'POST', '/api/orders', { token, body: { productId: product, quantity: 1 }, headers: { 'X-Request-Id': requestId } });
     expect(order.status).toBe(201);
     expect(order.headers.get('x-request-id')).toBe(requestId);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // log lines are flushed asynchronously by the launcher
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // services batch log writes for up to 250 ms
 
     const lines = await logLines();
     const traced = lines.filter((line) => line['requestId'] === requestId && line['msg'] === 'request');

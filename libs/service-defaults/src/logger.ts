@@ -4,14 +4,34 @@ export type { Logger };
 
 type Destination = ReturnType<typeof pino.destination>;
 const destinations = new WeakMap<Logger, Destination>();
+const FLUSH_INTERVAL_MS = 250;
+/** Whatever is still buffered is written out when the process exits, whatever the reason. */
+const flushOnExit = new Set<Destination>();
+process.once('exit', () => {
+  for (const destination of flushOnExit) {
+    try {
+      destination.flushSync();
+    } catch {
+      // stdout gone
+    }
+  }
+});
 
 /**
  * JSON logs, one object per line; secrets are redacted by path wherever they might appear.
- * Writes are asynchronous: a slow reader of stdout (a log shipper, a busy pipe) must never stall
- * request handling; `flushLogs` empties the buffer before the process exits.
+ * Writes are asynchronous and batched (up to 4 KiB, or every 250 ms): one write per request line
+ * cost a proxied request a fifth of its CPU in the benchmark, and a slow reader of stdout must never
+ * stall request handling. `flushLogs` empties the buffer before the process exits.
  */
 export function createLogger(service: string, instanceId: string, level: string): Logger {
-  const destination = pino.destination({ dest: 1, sync: false });
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      // stdout gone: nothing to do
+    }
+  }, FLUSH_INTERVAL_MS).unref();
   const logger = pino({
     level,
     base: { service, instance: instanceId },
@@ -22,6 +42,7 @@ export function createLogger(service: string, instanceId: string, level: string)
     timestamp: pino.stdTimeFunctions.isoTime,
   }, destination);
   destinations.set(logger, destination);
+  flushOnExit.add(destination);
   return logger;
 }
 

@@ -53,6 +53,7 @@ export class JwksKeyStore {
   private readonly unknownKidFetches: TokenBucket;
   private current: KeySet | undefined;
   private inflight: Promise<KeySet> | undefined;
+  private inflightForUnknownKid = false;
   private lastFailure: { at: number; error: Error } | undefined;
 
   constructor(private readonly options: JwksKeyStoreOptions) {
@@ -75,8 +76,17 @@ export class JwksKeyStore {
     if (age > this.options.cacheMaxAgeMs) this.refresh().catch(() => undefined);
     const known = set.keys.get(kid);
     if (known && age <= this.options.cacheMaxAgeMs + this.options.staleFallbackMs) return known;
-    // An unknown kid joins a fetch already under way for free; starting one costs from the budget.
-    if (!known && !this.inflight && !this.unknownKidFetches.take()) throw unknownKid();
+    if (!known) {
+      // An unknown kid may wait for a routine refresh already under way (a key being rotated in),
+      // but not pile up behind a fetch another unknown kid caused: under a flood of random kids
+      // that would park every forged request on the issuer's round trip. Starting a fetch costs
+      // from the budget.
+      if (this.inflight ? this.inflightForUnknownKid : !this.unknownKidFetches.take()) throw unknownKid();
+      if (!this.inflight) {
+        this.inflightForUnknownKid = true;
+        return keyIn(await this.refresh().finally(() => { this.inflightForUnknownKid = false; }), kid);
+      }
+    }
     return keyIn(await this.refresh(), kid);
   }
 
