@@ -1,5 +1,4 @@
 import { parseBenchArgs, UsageError } from './args';
-import { sumMetric } from './metrics-text';
 import { parseMachineTicks, parseStatCpuTicks, parseStatParentPid, parseStatusKb } from './proc';
 import { interleave, roundOrder, SCENARIOS, sliceFor } from './scenarios';
 
@@ -40,24 +39,6 @@ describe('/proc parsing', () => {
   });
 });
 
-describe('Prometheus text', () => {
-  const text = [
-    '# HELP gateway_token_verifications_total x',
-    'gateway_token_verifications_total{service="gateway",outcome="ok"} 120',
-    'gateway_token_verifications_total{service="gateway",outcome="unknown_kid"} 7',
-    'gateway_token_verifications_total_extra{outcome="ok"} 999',
-    'gateway_jwks_fetches_total{outcome="ok"} 3',
-    'gateway_jwks_fetches_total{outcome="error"} 1',
-  ].join('\n');
-
-  it('sums the samples matching the labels, NaN when the metric is absent', () => {
-    expect(sumMetric(text, 'gateway_token_verifications_total', { outcome: 'ok' })).toBe(120);
-    expect(sumMetric(text, 'gateway_token_verifications_total')).toBe(127);
-    expect(sumMetric(text, 'gateway_jwks_fetches_total')).toBe(4);
-    expect(sumMetric(text, 'gateway_verified_token_cache_total', { result: 'hit' })).toBeNaN();
-  });
-});
-
 describe('scenarios', () => {
   it('have unique ids, and each round starts elsewhere', () => {
     const ids = SCENARIOS.map((scenario) => scenario.id);
@@ -77,3 +58,4 @@ describe('scenarios', () => {
     expect(interleave('v', ['f1', 'f2'], 3)).toEqual(['v', 'v', 'f1', 'v', 'v', 'f2']);
   });
 });
+

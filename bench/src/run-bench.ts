@@ -7,7 +7,7 @@ import { DEFAULT_ARGS, type BenchArgs } from './args';
 import type { CacheMemoryResult } from './cache-memory';
 import { startJwksStandIn, type JwksStandIn } from './jwks-server';
 import { runLoad, type LoadRequest } from './load';
-import { sumMetric } from './metrics-text';
+import { sumMetric } from '@jwt-msa/cluster';
 import { machineBusyUs, machineInfo, machineTicks, processCpuUs, processMemory, processTreeCpuUs } from './proc';
 import { ChildProcesses, waitForHttp } from './processes';
 import { fmt, fmtBytes, fmtRatio, formatTable, renderBarChart, type ChartBar } from './report';

@@ -1,6 +1,7 @@
+import { getFreePort } from '@jwt-msa/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { call } from './http';
@@ -13,14 +14,6 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const LAUNCHER = path.join(REPO_ROOT, 'dist', 'tools', 'local-cluster', 'main.js');
 
 interface Launched { child: ChildProcess; output: string[]; gatewayUrl: string; ports: number[] }
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function launch(dataDir: string, gatewayPort: number, args: string[] = []): Promise<Launched> {
   const env: NodeJS.ProcessEnv = { ...process.env, LOCAL_CLUSTER_DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), GATEWAY_ADMIN_PORT: '0' };
@@ -67,7 +60,7 @@ afterAll(async () => { await rm(dataDir, { recursive: true, force: true }); });
 
 describe('npm start (the local launcher)', () => {
   it('starts scaled replicas, stops cleanly on SIGTERM, and keeps the data for the next start', async () => {
-    const gatewayPort = await freePort();
+    const gatewayPort = await getFreePort();
     const first = await launch(dataDir, gatewayPort, ['--scale', 'orders=3']);
     const text = first.output.join('');
     expect(first.gatewayUrl).toBe(`http://localhost:${gatewayPort}`);

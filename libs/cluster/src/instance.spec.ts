@@ -1,5 +1,5 @@
+import { getFreePort } from '@jwt-msa/testing';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Instance } from './instance';
@@ -8,19 +8,11 @@ let dir: string;
 beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), 'instance-')); });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function instanceRunning(script: string, name: string) {
   const bundle = path.join(dir, `${name}.js`);
   await writeFile(bundle, script);
   const lines: string[] = [];
-  const instance = new Instance({ name, service: 'catalog', bundle, port: await freePort(), env: { GREETING: 'hi' }, logFile: path.join(dir, `${name}.log`), onLine: (_n, line) => lines.push(line) });
+  const instance = new Instance({ name, service: 'catalog', bundle, port: await getFreePort(), env: { GREETING: 'hi' }, logFile: path.join(dir, `${name}.log`), onLine: (_n, line) => lines.push(line) });
   instance.start();
   return { instance, lines };
 }

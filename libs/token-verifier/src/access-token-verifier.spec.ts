@@ -1,3 +1,4 @@
+import { getFreePort } from '@jwt-msa/testing';
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,16 +40,6 @@ function signRaw(payload: object, options: jwt.SignOptions = {}, signingKey: Sig
   return jwt.sign({ username: 'alice', roles: ['user'], [IS_ADMIN_CLAIM]: false, ...payload }, signingKey.privateKey, {
     algorithm: 'RS256', keyid: signingKey.kid, header: { alg: 'RS256', typ: 'at+jwt' },
     issuer: ISSUER, audience: AUDIENCE, subject: 'user-1', expiresIn: 60, jwtid: 'j-1', ...options,
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
   });
 }
 
@@ -140,7 +131,7 @@ describe('AccessTokenVerifier', () => {
   });
 
   it('keeps verifying with cached keys when the JWKS endpoint goes away, and says 503 for new kids', async () => {
-    const port = await freePort();
+    const port = await getFreePort();
     const server = await startJwksServer(port);
     const verifier = newVerifier([`http://127.0.0.1:${port}/jwks`]);
     const { token } = signer.sign(key, subject);
@@ -219,7 +210,7 @@ describe('AccessTokenVerifier', () => {
   });
 
   it('answers 503 (not a stale key) once a key is older than max age + stale fallback and the issuer is down', async () => {
-    const port = await freePort();
+    const port = await getFreePort();
     const server = await startJwksServer(port);
     const verifier = newVerifier([`http://127.0.0.1:${port}/jwks`], { cacheMaxAgeMs: 50, staleFallbackMs: 50 });
     const { token } = signer.sign(key, subject);

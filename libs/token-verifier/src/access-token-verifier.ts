@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, findClaimsProblem, type AccessTokenClaims } from '@jwt-msa/claims';
 import { TokenRejectedError } from './errors';
-import type { VerifiedTokenCache } from './verified-token-cache';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export interface KeyResolver {
   getKey(kid: string): Promise<KeyObject>;
@@ -45,13 +45,16 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<AccessTokenClaims> {
-    const cached = this.options.cache?.get(token);
+    const cache = this.options.cache;
+    if (!cache) return this.verifyFully(token);
+    const key = VerifiedTokenCache.keyOf(token);
+    const cached = cache.get(token, key);
     if (cached) {
       this.options.keys.refreshIfStale?.();
       return cached as AccessTokenClaims;
     }
     const claims = await this.verifyFully(token);
-    this.options.cache?.set(token, claims);
+    cache.set(token, claims, key);
     return claims;
   }
 

@@ -71,9 +71,11 @@ export class VerifiedTokenCache {
     return createHash('sha256').update(token).digest('base64url');
   }
 
-  /** The verified claims of this exact token, if cached and its `exp` has not been reached. */
-  get(token: string): Readonly<AccessTokenClaims> | undefined {
-    const key = VerifiedTokenCache.keyOf(token);
+  /**
+   * The verified claims of this exact token, if cached and its `exp` has not been reached. A
+   * caller that will `set` on a miss passes the key it computed, so the token is hashed once.
+   */
+  get(token: string, key = VerifiedTokenCache.keyOf(token)): Readonly<AccessTokenClaims> | undefined {
     const entry = this.entries.get(key);
     if (!entry) {
       this.counters.misses++;
@@ -95,12 +97,11 @@ export class VerifiedTokenCache {
    * Remembers claims the verifier has just accepted for this token. Ignored when the token has
    * already expired or the entry alone exceeds the byte budget.
    */
-  set(token: string, claims: AccessTokenClaims): void {
+  set(token: string, claims: AccessTokenClaims, key = VerifiedTokenCache.keyOf(token)): void {
     const expiresAtMs = claims.exp * 1000;
     if (!Number.isFinite(expiresAtMs) || this.now() >= expiresAtMs || this.options.maxEntries === 0) return;
-    const key = VerifiedTokenCache.keyOf(token);
     const json = JSON.stringify(claims);
-    const bytes = key.length + json.length + ENTRY_OVERHEAD_BYTES;
+    const bytes = bytesOf(key, json);
     if (bytes > this.options.maxBytes) return;
     this.remove(key);
     // A copy (claims are plain JSON), so the caller's object can change without changing ours.
@@ -161,7 +162,11 @@ export class VerifiedTokenCache {
 
 /** Estimated bytes of one entry: its key, its claims as JSON, and a fixed overhead. */
 export function entryBytes(key: string, claims: AccessTokenClaims): number {
-  return key.length + JSON.stringify(claims).length + ENTRY_OVERHEAD_BYTES;
+  return bytesOf(key, JSON.stringify(claims));
+}
+
+function bytesOf(key: string, claimsJson: string): number {
+  return key.length + claimsJson.length + ENTRY_OVERHEAD_BYTES;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,3 +1,4 @@
+import { replicaMetrics, samplesOf } from '@jwt-msa/cluster';
 /** Just enough HTTP for the demo: JSON in, JSON out, status and headers kept. */
 export interface Reply {
   status: number;
@@ -21,27 +22,21 @@ export async function call(base: string, method: string, path: string, options: 
   return { status: response.status, body, servedBy: response.headers.get('x-served-by') ?? '-', ms: Date.now() - started };
 }
 
-/** Sums a counter over every replica of one upstream, read through the gateway's admin listener. */
+/** A counter summed over every replica of one upstream, by label set. */
 export async function counterOverReplicas(adminUrl: string, upstream: string, metric: string): Promise<Map<string, number>> {
-  const byReplica = (await (await fetch(`${adminUrl}/replicas/${upstream}/metrics`, { signal: AbortSignal.timeout(5000) })).json()) as Record<string, string | null>;
-  return sumSeries(Object.values(byReplica).filter((text): text is string => text !== null), metric);
+  return sumSeries(await replicaMetrics(adminUrl, upstream), metric);
 }
 
 export async function gatewayCounter(adminUrl: string, metric: string): Promise<Map<string, number>> {
   return sumSeries([await (await fetch(`${adminUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text()], metric);
 }
 
-/** Series of one metric, keyed by their labels minus service/instance, summed over texts. */
+/** Series of one metric, keyed by their labels minus service/instance (`purpose="..."`), summed over texts. */
 function sumSeries(texts: string[], metric: string): Map<string, number> {
   const totals = new Map<string, number>();
-  const pattern = new RegExp(`^${metric}\\{([^}]*)\\} ([0-9.e+-]+)$`);
-  for (const text of texts) {
-    for (const line of text.split('\n')) {
-      const match = pattern.exec(line);
-      if (!match) continue;
-      const labels = match[1]!.split(',').filter((label) => !/^(service|instance)=/.test(label)).join(',');
-      totals.set(labels, (totals.get(labels) ?? 0) + Number(match[2]));
-    }
+  for (const { labels, value } of texts.flatMap((text) => samplesOf(text, metric))) {
+    const key = Object.entries(labels).filter(([name]) => name !== 'service' && name !== 'instance').map(([name, v]) => `${name}="${v}"`).join(',');
+    totals.set(key, (totals.get(key) ?? 0) + value);
   }
   return totals;
 }

@@ -81,7 +81,7 @@ export function upstreamProxy({ pool, timeoutMs, logger, onOutcome }: UpstreamPr
   });
 
   return async (req: Request, res: Response, next: NextFunction) => {
-    await pool.ready();
+    if (!pool.isReady) await pool.ready();
     const endpoint = pool.pick();
     if (!endpoint) throw new DependencyError(`The ${pool.name} service has no replicas`, 503, 'upstream_unavailable');
     attempts.set(req, { endpoint, startedAt: Date.now(), retried: false });

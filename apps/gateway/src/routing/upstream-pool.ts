@@ -33,6 +33,7 @@ export class UpstreamPool {
   private endpoints: Endpoint[] = [];
   private next = 0;
   private resolved: Promise<void> | undefined;
+  private firstResolutionDone = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly resolve: Resolver;
   private readonly now: () => number;
@@ -74,10 +75,16 @@ export class UpstreamPool {
     this.endpoints = fresh;
   }
 
+  /** True once the first resolution is done; until then callers await `ready()`. */
+  get isReady(): boolean {
+    return this.firstResolutionDone;
+  }
+
   /** Waits for the first resolution (only the very first requests ever wait). */
   async ready(): Promise<void> {
     this.start();
     await this.resolved;
+    this.firstResolutionDone = true;
   }
 
   /**
