@@ -1,5 +1,6 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 /**
  * Module boundaries (see README "Workspace layout"):
@@ -40,4 +41,6 @@ export default [
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
+  // Layout is prettier's job (`npm run format`): no lint rule may disagree with it.
+  prettier,
 ];

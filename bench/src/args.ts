@@ -64,7 +64,10 @@ export const DEFAULT_ARGS: BenchArgs = {
   gatewayBundle: 'dist/apps/gateway/main.js',
 };
 
-type NumericKey = Exclude<{ [K in keyof BenchArgs]: BenchArgs[K] extends number ? K : never }[keyof BenchArgs], undefined>;
+type NumericKey = Exclude<
+  { [K in keyof BenchArgs]: BenchArgs[K] extends number ? K : never }[keyof BenchArgs],
+  undefined
+>;
 
 const NUMERIC: Record<string, { key: NumericKey; min: number; max: number; integer: boolean }> = {
   '--duration': { key: 'durationS', min: 1, max: 600, integer: false },
@@ -92,12 +95,23 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     if (numeric) {
       const raw = value();
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n) || (numeric.integer && !Number.isInteger(n)) || n < numeric.min || n > numeric.max) {
-        throw new UsageError(`${flag} must be ${numeric.integer ? 'an integer' : 'a number'} from ${numeric.min} to ${numeric.max}, got "${raw}"`);
+      if (
+        raw.trim() === '' ||
+        !Number.isFinite(n) ||
+        (numeric.integer && !Number.isInteger(n)) ||
+        n < numeric.min ||
+        n > numeric.max
+      ) {
+        throw new UsageError(
+          `${flag} must be ${numeric.integer ? 'an integer' : 'a number'} from ${numeric.min} to ${numeric.max}, got "${raw}"`,
+        );
       }
       args[numeric.key] = n;
     } else if (flag === '--only') {
-      args.only = value().split(',').map((id) => id.trim()).filter(Boolean);
+      args.only = value()
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
     } else if (flag === '--gateway-node-arg') {
       args.gatewayNodeArgs.push(value());
     } else if (flag === '--gateway-bundle') {
@@ -111,7 +125,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     }
   }
   if (args.poolSize <= args.cacheEntries) {
-    throw new UsageError(`--pool (${args.poolSize}) must exceed --cache-entries (${args.cacheEntries}), or the cache-miss scenario would hit the cache`);
+    throw new UsageError(
+      `--pool (${args.poolSize}) must exceed --cache-entries (${args.cacheEntries}), or the cache-miss scenario would hit the cache`,
+    );
   }
   return args;
 }

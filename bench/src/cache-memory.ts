@@ -30,12 +30,16 @@ export interface CacheMemoryResult {
  */
 export async function runCacheMemory(): Promise<void> {
   const entries = Number(process.env['ENTRIES']);
-  const maxEntries = Number(process.env['MAX_ENTRIES'] === 'Infinity' ? Number.MAX_SAFE_INTEGER : process.env['MAX_ENTRIES']);
+  const maxEntries = Number(
+    process.env['MAX_ENTRIES'] === 'Infinity' ? Number.MAX_SAFE_INTEGER : process.env['MAX_ENTRIES'],
+  );
   const maxBytes = Number(process.env['MAX_BYTES']);
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   const cache = new VerifiedTokenCache({ maxEntries, maxBytes });
 
-  const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: randomBytes(32).toString('base64url') })).toString('base64url');
+  const header = Buffer.from(
+    JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: randomBytes(32).toString('base64url') }),
+  ).toString('base64url');
   const signature = randomBytes(256).toString('base64url');
   // The cache never parses the token, only hashes it: a payload part of the real length, made distinct
   // by the counter, is enough (and keeps this loop about the cache rather than about base64).

@@ -23,7 +23,9 @@ export function exitWithParent(onExit?: () => Promise<void> | void): void {
     if (exiting) return;
     exiting = true;
     setTimeout(() => process.exit(0), 3000).unref();
-    Promise.resolve(onExit?.()).catch(() => undefined).finally(() => process.exit(0));
+    Promise.resolve(onExit?.())
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
   };
   process.once('disconnect', exit);
   process.once('SIGTERM', exit);

@@ -4,9 +4,20 @@ import { interleave, roundOrder, SCENARIOS, sliceFor } from './scenarios';
 
 describe('args', () => {
   it('defaults, and every option in both spellings', () => {
-    expect(parseBenchArgs([])).toMatchObject({ durationS: 2, rounds: 7, connections: 50, poolSize: 6000, cacheEntries: 1000 });
-    expect(parseBenchArgs(['--duration', '2', '--rounds=1', '--connections', '10', '--only', 'auth-off,direct'])).toMatchObject({
-      durationS: 2, rounds: 1, connections: 10, only: ['auth-off', 'direct'],
+    expect(parseBenchArgs([])).toMatchObject({
+      durationS: 2,
+      rounds: 7,
+      connections: 50,
+      poolSize: 6000,
+      cacheEntries: 1000,
+    });
+    expect(
+      parseBenchArgs(['--duration', '2', '--rounds=1', '--connections', '10', '--only', 'auth-off,direct']),
+    ).toMatchObject({
+      durationS: 2,
+      rounds: 1,
+      connections: 10,
+      only: ['auth-off', 'direct'],
     });
   });
 
@@ -20,7 +31,8 @@ describe('args', () => {
 });
 
 describe('/proc parsing', () => {
-  const stat = '4242 (node worker (x) 1) S 4200 4242 4242 0 -1 4194304 1000 0 0 0 1234 567 0 0 20 0 11 0 100 1000000 5000';
+  const stat =
+    '4242 (node worker (x) 1) S 4200 4242 4242 0 -1 4194304 1000 0 0 0 1234 567 0 0 20 0 11 0 100 1000000 5000';
 
   it('reads utime+stime and the parent pid even when the command name has spaces and parens', () => {
     expect(parseStatCpuTicks(stat)).toBe(1234 + 567);
@@ -51,11 +63,14 @@ describe('scenarios', () => {
   it('splits a pool across connections without overlap', () => {
     const pool = Array.from({ length: 10 }, (_, i) => i);
     const slices = [0, 1, 2].map((part) => sliceFor(pool, part, 3));
-    expect(slices).toEqual([[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]);
+    expect(slices).toEqual([
+      [0, 3, 6, 9],
+      [1, 4, 7],
+      [2, 5, 8],
+    ]);
   });
 
   it('puts one flood request in every period', () => {
     expect(interleave('v', ['f1', 'f2'], 3)).toEqual(['v', 'v', 'f1', 'v', 'v', 'f2']);
   });
 });
-

@@ -30,9 +30,10 @@ export async function startJwksStandIn(publicJwks: object[]): Promise<JwksStandI
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits,
     hitsBetween: (fromMs, toMs) => hits.filter((at) => at >= fromMs && at <= toMs).length,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -50,7 +50,9 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         pipelining: 1,
         timeout: 10,
         setupClient: (client) => {
-          const requests = options.requestsFor(connection++).map((request) => ({ method: 'GET' as const, path: request.path, headers: request.headers ?? {} }));
+          const requests = options
+            .requestsFor(connection++)
+            .map((request) => ({ method: 'GET' as const, path: request.path, headers: request.headers ?? {} }));
           client.setRequests(requests);
         },
       },

@@ -14,7 +14,7 @@ import { runUpstream } from './upstream';
  * and token-signing worker threads.
  */
 const ROLES: Record<string, () => Promise<void>> = {
-  'upstream': runUpstream,
+  upstream: runUpstream,
   'plain-proxy': runPlainProxy,
   'session-gateway': runSessionStoreGateway,
   'cache-memory': async () => {

@@ -10,10 +10,13 @@ export async function runPlainProxy(): Promise<void> {
   const upstream = new URL(envOrThrow('UPSTREAM_URL'));
   const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 30_000 });
   const server = createServer((req, res) => {
-    const proxied = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const proxied = request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     proxied.on('error', () => {
       if (!res.headersSent) res.writeHead(502).end();
       else res.destroy();

@@ -8,7 +8,8 @@ export function parseStatCpuTicks(stat: string): number {
   // fields[0] is field 3 (state), so utime (14) is fields[11] and stime (15) fields[12].
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`unexpected /proc stat line: ${stat.slice(0, 80)}`);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime))
+    throw new Error(`unexpected /proc stat line: ${stat.slice(0, 80)}`);
   return utime + stime;
 }
 
@@ -65,7 +66,11 @@ export function processTreeCpuUs(rootPid: number): number {
     }
   }
   const inTree = (pid: number): boolean => {
-    for (let current: number | undefined = pid, depth = 0; current !== undefined && current > 1 && depth < 64; depth += 1) {
+    for (
+      let current: number | undefined = pid, depth = 0;
+      current !== undefined && current > 1 && depth < 64;
+      depth += 1
+    ) {
       if (current === rootPid) return true;
       current = parents.get(current);
     }

@@ -38,7 +38,11 @@ export class ChildProcesses {
   }
 
   /** Starts a child and waits for its first IPC message of `type` (e.g. ready with its port). */
-  async startAndWait<M extends ChildMessage>(options: StartOptions, type = 'ready', timeoutMs = 60_000): Promise<{ child: ChildProcess; message: M }> {
+  async startAndWait<M extends ChildMessage>(
+    options: StartOptions,
+    type = 'ready',
+    timeoutMs = 60_000,
+  ): Promise<{ child: ChildProcess; message: M }> {
     const child = this.start(options);
     const message = await this.waitForMessage<M>(options.name, type, timeoutMs);
     return { child, message };
@@ -49,13 +53,17 @@ export class ChildProcesses {
     if (!entry) return Promise.reject(new Error(`no child ${name}`));
     const { child } = entry;
     return new Promise<M>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`${name} did not report "${type}" within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`${name} did not report "${type}" within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const onMessage = (message: ChildMessage) => {
         if (message?.type !== type) return;
         cleanup();
         resolve(message as M);
       };
-      const onExit = (code: number | null, signal: string | null) => fail(new Error(`${name} exited (${signal ?? `code ${code}`}) before "${type}"`));
+      const onExit = (code: number | null, signal: string | null) =>
+        fail(new Error(`${name} exited (${signal ?? `code ${code}`}) before "${type}"`));
       const cleanup = () => {
         clearTimeout(timer);
         child.off('message', onMessage);

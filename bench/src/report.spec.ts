@@ -2,13 +2,15 @@ import { escapeXml, fmt, fmtBytes, fmtRatio, formatTable, renderBarChart } from 
 
 describe('report', () => {
   it('aligns a table by column', () => {
-    const table = formatTable(['scenario', 'req/s'], [['auth-off', '3,000'], ['jwt', '950']], ['left', 'right']);
-    expect(table.split('\n')).toEqual([
-      'scenario  req/s',
-      '--------  -----',
-      'auth-off  3,000',
-      'jwt         950',
-    ]);
+    const table = formatTable(
+      ['scenario', 'req/s'],
+      [
+        ['auth-off', '3,000'],
+        ['jwt', '950'],
+      ],
+      ['left', 'right'],
+    );
+    expect(table.split('\n')).toEqual(['scenario  req/s', '--------  -----', 'auth-off  3,000', 'jwt         950']);
   });
 
   it('formats numbers, ratios and sizes, with "-" for unknowns', () => {
@@ -31,7 +33,13 @@ describe('report', () => {
         { label: 'JWT <cached>', value: 500, kind: 'jwt', note: '0.50x' },
         { label: 'direct', value: 10_000, kind: 'reference' },
       ],
-      { title: 'Title & more', subtitle: ['2026-01-01 · 2 cores'], unit: 'req/s', scaleMax: 1000, reference: { value: 1000, label: 'auth off' } },
+      {
+        title: 'Title & more',
+        subtitle: ['2026-01-01 · 2 cores'],
+        unit: 'req/s',
+        scaleMax: 1000,
+        reference: { value: 1000, label: 'auth off' },
+      },
     );
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);

@@ -2,10 +2,21 @@
 
 export type Align = 'left' | 'right';
 
-export function formatTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, align: readonly Align[] = []): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+export function formatTable(
+  headers: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  align: readonly Align[] = [],
+): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => (align[column] === 'right' ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+    cells
+      .map((cell, column) =>
+        align[column] === 'right' ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+      )
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -52,7 +63,10 @@ const COLORS: Record<ChartBar['kind'], string> = {
 };
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[char]!);
+  return text.replace(
+    /[<>&'"]/g,
+    (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[char]!,
+  );
 }
 
 /** A horizontal bar chart, one bar per scenario. */
@@ -72,7 +86,9 @@ export function renderBarChart(bars: readonly ChartBar[], meta: ChartMeta): stri
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="13">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="16" y="26" font-size="17" font-weight="600" fill="#111827">${escapeXml(meta.title)}</text>`,
-    ...meta.subtitle.map((line, index) => `<text x="16" y="${48 + index * 18}" fill="#4b5563">${escapeXml(line)}</text>`),
+    ...meta.subtitle.map(
+      (line, index) => `<text x="16" y="${48 + index * 18}" fill="#4b5563">${escapeXml(line)}</text>`,
+    ),
   ];
   if (meta.reference && Number.isFinite(meta.reference.value) && meta.reference.value > 0) {
     const rx = x(meta.reference.value);
@@ -91,8 +107,13 @@ export function renderBarChart(bars: readonly ChartBar[], meta: ChartMeta): stri
       `<text x="${labelWidth - 8}" y="${y + barHeight / 2 + 4}" text-anchor="end" fill="#111827">${escapeXml(bar.label)}</text>`,
       `<rect x="${labelWidth}" y="${y}" width="${end - labelWidth}" height="${barHeight}" rx="3" fill="${COLORS[bar.kind]}"/>`,
     );
-    if (offScale) parts.push(`<path d="M${end - 18} ${y - 2} l6 ${barHeight + 4} M${end - 10} ${y - 2} l6 ${barHeight + 4}" stroke="#ffffff" stroke-width="3"/>`);
-    parts.push(`<text x="${end + 6}" y="${y + barHeight / 2 + 4}" fill="#111827" stroke="#ffffff" stroke-width="4" paint-order="stroke">${escapeXml(valueText)}</text>`);
+    if (offScale)
+      parts.push(
+        `<path d="M${end - 18} ${y - 2} l6 ${barHeight + 4} M${end - 10} ${y - 2} l6 ${barHeight + 4}" stroke="#ffffff" stroke-width="3"/>`,
+      );
+    parts.push(
+      `<text x="${end + 6}" y="${y + barHeight / 2 + 4}" fill="#111827" stroke="#ffffff" stroke-width="4" paint-order="stroke">${escapeXml(valueText)}</text>`,
+    );
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;

@@ -11,9 +11,30 @@ import { sumMetric } from '@jwt-msa/cluster';
 import { machineBusyUs, machineInfo, machineTicks, processCpuUs, processMemory, processTreeCpuUs } from './proc';
 import { ChildProcesses, waitForHttp } from './processes';
 import { fmt, fmtBytes, fmtRatio, formatTable, renderBarChart, type ChartBar } from './report';
-import { baseScenarioId, COMPARED_SCENARIOS, interleave, PROTECTED_PATH, PUBLIC_PATH, roundOrder, scenarioInfo, SCENARIOS, sliceFor, VARIANT_SUFFIX, type Target } from './scenarios';
+import {
+  baseScenarioId,
+  COMPARED_SCENARIOS,
+  interleave,
+  PROTECTED_PATH,
+  PUBLIC_PATH,
+  roundOrder,
+  scenarioInfo,
+  SCENARIOS,
+  sliceFor,
+  VARIANT_SUFFIX,
+  type Target,
+} from './scenarios';
 import { startSessionStore, type SessionStore } from './session-store';
-import { pairedRatio, ratio, summarize, tokenBucketBound, verdict, type RunResult, type ScenarioSummary, type Target as Goal } from './stats';
+import {
+  pairedRatio,
+  ratio,
+  summarize,
+  tokenBucketBound,
+  verdict,
+  type RunResult,
+  type ScenarioSummary,
+  type Target as Goal,
+} from './stats';
 import { newBenchKey, signTokensInWorkers } from './tokens';
 
 export const ISSUER = 'http://localhost:8080';
@@ -60,7 +81,10 @@ async function metricsText(endpoint: Endpoint): Promise<string> {
 /** `npm run bench`: see docs/benchmark.md. */
 export async function runBench(args: BenchArgs, bundleFile: string): Promise<void> {
   const gatewayBundle = path.resolve(args.gatewayBundle);
-  if (!existsSync(gatewayBundle)) throw new Error(`${gatewayBundle} is missing: build it with "node tools/build-app.mjs gateway" (npm run bench does)`);
+  if (!existsSync(gatewayBundle))
+    throw new Error(
+      `${gatewayBundle} is missing: build it with "node tools/build-app.mjs gateway" (npm run bench does)`,
+    );
   const selected = SCENARIOS.map((scenario) => scenario.id).filter((id) => !args.only || args.only.includes(id));
   const scenarioIds = args.compareBundle
     ? [...selected, ...selected.filter((id) => COMPARED_SCENARIOS.includes(id)).map((id) => `${id}${VARIANT_SUFFIX}`)]
@@ -98,10 +122,16 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     print(`jwt-msa gateway benchmark, ${date.toISOString()}`);
     if (args.gatewayBundle !== DEFAULT_ARGS.gatewayBundle) print(`gateway bundle: ${args.gatewayBundle}`);
     if (args.compareBundle) print(`compared with ("[B]" rows): ${args.compareBundle}`);
-    print(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform})`);
-    print(`load: autocannon, ${args.connections} keep-alive connections, ${args.rounds} rounds x ${args.durationS} s per scenario (interleaved), warm-up ${args.warmupS} s`);
+    print(
+      `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform})`,
+    );
+    print(
+      `load: autocannon, ${args.connections} keep-alive connections, ${args.rounds} rounds x ${args.durationS} s per scenario (interleaved), warm-up ${args.warmupS} s`,
+    );
     const idleBusy = await backgroundLoad(2000);
-    print(`background: the machine was ${fmt(idleBusy * 100)}% busy during 2 s before the bench started${idleBusy > 0.1 ? ' (other processes: expect noisy, lower figures)' : ''}`);
+    print(
+      `background: the machine was ${fmt(idleBusy * 100)}% busy during 2 s before the bench started${idleBusy > 0.1 ? ' (other processes: expect noisy, lower figures)' : ''}`,
+    );
     print();
 
     // --- Set-up: keys and token pools (worker threads), the session store, the stand-ins -------------
@@ -110,22 +140,40 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     const floodCount = args.connections * FLOOD_TOKENS_PER_CONNECTION;
     const signing = (async () => {
       const job = { issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TOKEN_TTL_SECONDS };
-      const valid = await signTokensInWorkers({ ...job, pem: issuerKey.pem, count: args.poolSize + 1, firstIndex: 0, randomKids: false }, bundleFile);
-      const flood = await signTokensInWorkers({ ...job, pem: strangerKey.pem, count: floodCount, firstIndex: 500_000, randomKids: true }, bundleFile);
+      const valid = await signTokensInWorkers(
+        { ...job, pem: issuerKey.pem, count: args.poolSize + 1, firstIndex: 0, randomKids: false },
+        bundleFile,
+      );
+      const flood = await signTokensInWorkers(
+        { ...job, pem: strangerKey.pem, count: floodCount, firstIndex: 500_000, randomKids: true },
+        bundleFile,
+      );
       return { cached: valid[0]!, pool: valid.slice(1), flood };
     })();
     const storeStarting = needs('session-gateway') ? startSessionStore(work, SESSIONS) : undefined;
     const [tokens, startedStore] = await Promise.all([signing, storeStarting]);
     store = startedStore;
-    print(`set-up: ${args.poolSize + 1} valid tokens + ${floodCount} unknown-kid tokens signed (RS256, ${tokens.cached.length} bytes each)${store ? `, PostgreSQL with ${SESSIONS} sessions` : ''} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    print(
+      `set-up: ${args.poolSize + 1} valid tokens + ${floodCount} unknown-kid tokens signed (RS256, ${tokens.cached.length} bytes each)${store ? `, PostgreSQL with ${SESSIONS} sessions` : ''} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     t = Date.now();
     jwks = await startJwksStandIn([issuerKey.publicJwk]);
-    const upstream = await children.startAndWait({ name: 'upstream', file: bundleFile, args: ['--role', 'upstream'], env: minimalEnv({}), logFile: path.join(work, 'upstream.log') });
+    const upstream = await children.startAndWait({
+      name: 'upstream',
+      file: bundleFile,
+      args: ['--role', 'upstream'],
+      env: minimalEnv({}),
+      logFile: path.join(work, 'upstream.log'),
+    });
     const upstreamOrigin = `http://127.0.0.1:${upstream.message.port}`;
     const endpoints: Partial<Record<Target, Endpoint>> = { upstream: { origin: upstreamOrigin, name: 'upstream' } };
 
-    const startGateway = async (name: 'gateway' | 'gateway-log-info' | 'gateway-b', logLevel: string, bundle = gatewayBundle): Promise<Endpoint> => {
+    const startGateway = async (
+      name: 'gateway' | 'gateway-log-info' | 'gateway-b',
+      logLevel: string,
+      bundle = gatewayBundle,
+    ): Promise<Endpoint> => {
       const [port, adminPort] = [await getFreePort(), await getFreePort()];
       children.start({
         name,
@@ -157,21 +205,57 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     };
 
     const starting: Array<Promise<void>> = [];
-    if (needs('gateway')) starting.push(startGateway('gateway', 'warn').then((endpoint) => void (endpoints.gateway = endpoint)));
-    if (needs('gateway-b')) starting.push(startGateway('gateway-b', 'warn', path.resolve(args.compareBundle!)).then((endpoint) => void (endpoints['gateway-b'] = endpoint)));
-    if (needs('gateway-log-info')) starting.push(startGateway('gateway-log-info', 'info').then((endpoint) => void (endpoints['gateway-log-info'] = endpoint)));
+    if (needs('gateway'))
+      starting.push(startGateway('gateway', 'warn').then((endpoint) => void (endpoints.gateway = endpoint)));
+    if (needs('gateway-b'))
+      starting.push(
+        startGateway('gateway-b', 'warn', path.resolve(args.compareBundle!)).then(
+          (endpoint) => void (endpoints['gateway-b'] = endpoint),
+        ),
+      );
+    if (needs('gateway-log-info'))
+      starting.push(
+        startGateway('gateway-log-info', 'info').then((endpoint) => void (endpoints['gateway-log-info'] = endpoint)),
+      );
     if (needs('plain-proxy')) {
-      starting.push(children.startAndWait({ name: 'plain-proxy', file: bundleFile, args: ['--role', 'plain-proxy'], env: minimalEnv({ UPSTREAM_URL: upstreamOrigin }), logFile: path.join(work, 'plain-proxy.log') })
-        .then(({ message }) => void (endpoints['plain-proxy'] = { origin: `http://127.0.0.1:${message.port}`, name: 'plain-proxy' })));
+      starting.push(
+        children
+          .startAndWait({
+            name: 'plain-proxy',
+            file: bundleFile,
+            args: ['--role', 'plain-proxy'],
+            env: minimalEnv({ UPSTREAM_URL: upstreamOrigin }),
+            logFile: path.join(work, 'plain-proxy.log'),
+          })
+          .then(
+            ({ message }) =>
+              void (endpoints['plain-proxy'] = { origin: `http://127.0.0.1:${message.port}`, name: 'plain-proxy' }),
+          ),
+      );
     }
     if (store) {
-      starting.push(children.startAndWait({
-        name: 'session-gateway',
-        file: bundleFile,
-        args: ['--role', 'session-gateway'],
-        env: minimalEnv({ UPSTREAM_URL: upstreamOrigin, DATABASE_URL: store.databaseUrl, SESSION_POOL_SIZE: String(args.sessionPool), LOG_LEVEL: 'warn' }),
-        logFile: path.join(work, 'session-gateway.log'),
-      }).then(({ message }) => void (endpoints['session-gateway'] = { origin: `http://127.0.0.1:${message.port}`, name: 'session-gateway' })));
+      starting.push(
+        children
+          .startAndWait({
+            name: 'session-gateway',
+            file: bundleFile,
+            args: ['--role', 'session-gateway'],
+            env: minimalEnv({
+              UPSTREAM_URL: upstreamOrigin,
+              DATABASE_URL: store.databaseUrl,
+              SESSION_POOL_SIZE: String(args.sessionPool),
+              LOG_LEVEL: 'warn',
+            }),
+            logFile: path.join(work, 'session-gateway.log'),
+          })
+          .then(
+            ({ message }) =>
+              void (endpoints['session-gateway'] = {
+                origin: `http://127.0.0.1:${message.port}`,
+                name: 'session-gateway',
+              }),
+          ),
+      );
     }
     await Promise.all(starting);
     const jwksHitsAtStart = jwks.hits.length;
@@ -182,7 +266,8 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     let uncachedCursor = 0;
     const advanceCursor = (id: string, responses: number) => {
       // A quarter more than were sent: connections that ran ahead of the average do not start on tokens they just used.
-      if (baseScenarioId(id) === 'jwt-uncached') uncachedCursor = (uncachedCursor + Math.ceil(responses * 1.25)) % tokens.pool.length;
+      if (baseScenarioId(id) === 'jwt-uncached')
+        uncachedCursor = (uncachedCursor + Math.ceil(responses * 1.25)) % tokens.pool.length;
     };
     const plans: Record<string, (connection: number) => LoadRequest[]> = {
       'auth-off': () => [{ path: PUBLIC_PATH, headers: bearer(tokens.cached) }],
@@ -190,16 +275,27 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       'jwt-cached': () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }],
       // Each run continues where the previous one stopped in the pool (see `uncachedCursor`), so a
       // token comes back only after the whole pool has gone by: more than the cache can hold.
-      'jwt-uncached': (c) => sliceFor(rotate(tokens.pool, uncachedCursor), c, args.connections).map((token) => ({ path: PROTECTED_PATH, headers: bearer(token) })),
-      'jwt-flood': (c) => interleave<LoadRequest>(
-        { path: PROTECTED_PATH, headers: bearer(tokens.cached) },
-        sliceFor(tokens.flood, c, args.connections).map((token) => ({ path: PROTECTED_PATH, headers: bearer(token) })),
-        floodPeriod,
-      ),
-      'session-store': (c) => sliceFor(store?.sessionIds ?? [], c, Math.ceil(SESSIONS / SESSIONS_PER_CONNECTION))
-        .map((id) => ({ path: PROTECTED_PATH, headers: { authorization: `Session ${id}` } })),
+      'jwt-uncached': (c) =>
+        sliceFor(rotate(tokens.pool, uncachedCursor), c, args.connections).map((token) => ({
+          path: PROTECTED_PATH,
+          headers: bearer(token),
+        })),
+      'jwt-flood': (c) =>
+        interleave<LoadRequest>(
+          { path: PROTECTED_PATH, headers: bearer(tokens.cached) },
+          sliceFor(tokens.flood, c, args.connections).map((token) => ({
+            path: PROTECTED_PATH,
+            headers: bearer(token),
+          })),
+          floodPeriod,
+        ),
+      'session-store': (c) =>
+        sliceFor(store?.sessionIds ?? [], c, Math.ceil(SESSIONS / SESSIONS_PER_CONNECTION)).map((id) => ({
+          path: PROTECTED_PATH,
+          headers: { authorization: `Session ${id}` },
+        })),
       'plain-proxy': () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }],
-      'direct': () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }],
+      direct: () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }],
     };
 
     // --- Sanity: every target answers as expected before anything is measured ----------------------
@@ -207,15 +303,21 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       const endpoint = endpoints[scenarioInfo(id).target]!;
       const response = await fetch(`${endpoint.origin}${requestPath}`, { headers });
       await response.arrayBuffer();
-      if (response.status !== status) throw new Error(`sanity check: ${id} answered ${response.status}, expected ${status}\n${children.logTail(endpoint.name)}`);
+      if (response.status !== status)
+        throw new Error(
+          `sanity check: ${id} answered ${response.status}, expected ${status}\n${children.logTail(endpoint.name)}`,
+        );
     };
     for (const id of scenarioIds) {
       const first = plans[baseScenarioId(id)]!(0)[0]!;
       await expectStatus(id, 200, first.headers as Record<string, string>, first.path);
     }
-    if (scenarioIds.includes('session-store')) await expectStatus('session-store', 401, { authorization: 'Session no-such-session-0000000000' }, PROTECTED_PATH);
+    if (scenarioIds.includes('session-store'))
+      await expectStatus('session-store', 401, { authorization: 'Session no-such-session-0000000000' }, PROTECTED_PATH);
     if (scenarioIds.includes('jwt-cached')) await expectStatus('jwt-cached', 401, {}, PROTECTED_PATH);
-    print(`processes up and answering in ${((Date.now() - t) / 1000).toFixed(1)} s: ${Object.keys(endpoints).join(', ')}`);
+    print(
+      `processes up and answering in ${((Date.now() - t) / 1000).toFixed(1)} s: ${Object.keys(endpoints).join(', ')}`,
+    );
 
     // --- One measured (or warm-up) run --------------------------------------------------------------
     const measure = async (id: string, durationS: number, round: number): Promise<RunResult> => {
@@ -231,7 +333,12 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       const selfBefore = process.cpuUsage();
       const cpuBefore = processCpuUs(pid);
       const started = Date.now();
-      const load = await runLoad({ origin: endpoint.origin, connections: args.connections, durationS, requestsFor: plans[baseScenarioId(id)]! });
+      const load = await runLoad({
+        origin: endpoint.origin,
+        connections: args.connections,
+        durationS,
+        requestsFor: plans[baseScenarioId(id)]!,
+      });
       const cpuAfter = processCpuUs(pid);
       const self = process.cpuUsage(selfBefore);
       const machineAfter = machineTicks();
@@ -243,8 +350,13 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       const responses = load.ok + Object.values(load.rejected).reduce((a, b) => a + b, 0);
       advanceCursor(id, responses);
       const [p50, p99] = load.latencies.percentiles(50, 99);
-      const delta = (name: string, labels: Record<string, string> = {}) => sumMetric(metricsAfter, name, labels) - sumMetric(metricsBefore, name, labels);
-      const extra: Record<string, number> = { startedAt: started, finishedAt: finished, jwksHits: jwks!.hits.length - jwksBefore };
+      const delta = (name: string, labels: Record<string, string> = {}) =>
+        sumMetric(metricsAfter, name, labels) - sumMetric(metricsBefore, name, labels);
+      const extra: Record<string, number> = {
+        startedAt: started,
+        finishedAt: finished,
+        jwksHits: jwks!.hits.length - jwksBefore,
+      };
       if (endpoint.adminOrigin) {
         extra['verifiedOk'] = delta('gateway_token_verifications_total', { outcome: 'ok' });
         extra['unknownKid'] = delta('gateway_token_verifications_total', { outcome: 'unknown_kid' });
@@ -264,9 +376,13 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
         p50Ms: p50!,
         p99Ms: p99!,
         cpuUsPerReq: responses > 0 ? (cpuAfter - cpuBefore) / responses : Number.NaN,
-        ...(storeBefore !== undefined && storeAfter !== undefined && { storeCpuUsPerReq: (storeAfter - storeBefore) / responses }),
+        ...(storeBefore !== undefined &&
+          storeAfter !== undefined && { storeCpuUsPerReq: (storeAfter - storeBefore) / responses }),
         machineBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
-        otherLoad: Math.max(0, (busyAfter - busyBefore - (oursAfter - oursBefore)) / (load.seconds * 1e6 * machine.cores)),
+        otherLoad: Math.max(
+          0,
+          (busyAfter - busyBefore - (oursAfter - oursBefore)) / (load.seconds * 1e6 * machine.cores),
+        ),
         loadgenCores: (self.user + self.system) / 1e6 / load.seconds,
         extra,
       };
@@ -289,8 +405,12 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       for (const id of roundOrder(scenarioIds, round - 1)) {
         const run = await measure(id, args.durationS, round);
         runs.push(run);
-        const rejected = Object.entries(run.rejected).map(([code, count]) => `${count}x${code}`).join(' ');
-        print(`  round ${round}/${args.rounds}  ${id.padEnd(18)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50Ms, 1).padStart(5)} ms  p99 ${fmt(run.p99Ms, 1).padStart(5)} ms  ${fmt(run.cpuUsPerReq).padStart(5)} µs/req${rejected ? `  non-2xx: ${rejected}` : ''}${run.errors ? `  errors: ${run.errors}` : ''}`);
+        const rejected = Object.entries(run.rejected)
+          .map(([code, count]) => `${count}x${code}`)
+          .join(' ');
+        print(
+          `  round ${round}/${args.rounds}  ${id.padEnd(18)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50Ms, 1).padStart(5)} ms  p99 ${fmt(run.p99Ms, 1).padStart(5)} ms  ${fmt(run.cpuUsPerReq).padStart(5)} µs/req${rejected ? `  non-2xx: ${rejected}` : ''}${run.errors ? `  errors: ${run.errors}` : ''}`,
+        );
         await pause();
       }
     }
@@ -304,7 +424,12 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       const sampler = setInterval(() => {
         maxRss = Math.max(maxRss, processMemory(pid).rss);
       }, 250);
-      const load = await runLoad({ origin: endpoints.gateway.origin, connections: args.connections, durationS: args.memoryS, requestsFor: plans['jwt-uncached']! });
+      const load = await runLoad({
+        origin: endpoints.gateway.origin,
+        connections: args.connections,
+        durationS: args.memoryS,
+        requestsFor: plans['jwt-uncached']!,
+      });
       clearInterval(sampler);
       advanceCursor('jwt-uncached', load.ok);
       const after = processMemory(pid);
@@ -319,7 +444,9 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       };
     }
     const peakRss: Record<string, number> = {};
-    for (const endpoint of Object.values(endpoints)) if (children.isRunning(endpoint.name)) peakRss[endpoint.name] = processMemory(children.pid(endpoint.name)).peakRss;
+    for (const endpoint of Object.values(endpoints))
+      if (children.isRunning(endpoint.name))
+        peakRss[endpoint.name] = processMemory(children.pid(endpoint.name)).peakRss;
     const jwksHitsTotal = jwks.hits.length - jwksHitsAtStart;
     const runEndedAt = Date.now();
     const gatewayStartedAt = jwks.hits[0] ?? runEndedAt;
@@ -332,21 +459,34 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     let cacheMemory: { bounded: CacheMemoryResult; unbounded: CacheMemoryResult } | undefined;
     if (args.memoryEntries > 0) {
       t = Date.now();
-      const probe = (name: string, maxEntries: string, maxBytes: string) => children.startAndWait<CacheMemoryResult>({
-        name,
-        file: bundleFile,
-        args: ['--role', 'cache-memory'],
-        env: minimalEnv({ ENTRIES: String(args.memoryEntries), MAX_ENTRIES: maxEntries, MAX_BYTES: maxBytes }),
-        execArgv: ['--expose-gc', '--max-old-space-size=8192'],
-        logFile: path.join(work, `${name}.log`),
-      }, 'result', 600_000).then(({ message }) => message);
+      const probe = (name: string, maxEntries: string, maxBytes: string) =>
+        children
+          .startAndWait<CacheMemoryResult>(
+            {
+              name,
+              file: bundleFile,
+              args: ['--role', 'cache-memory'],
+              env: minimalEnv({ ENTRIES: String(args.memoryEntries), MAX_ENTRIES: maxEntries, MAX_BYTES: maxBytes }),
+              execArgv: ['--expose-gc', '--max-old-space-size=8192'],
+              logFile: path.join(work, `${name}.log`),
+            },
+            'result',
+            600_000,
+          )
+          .then(({ message }) => message);
       const [bounded, unbounded] = await Promise.all([
-        probe('cache-bounded', String(GATEWAY_DEFAULT_CACHE_BOUNDS.maxEntries), String(GATEWAY_DEFAULT_CACHE_BOUNDS.maxBytes)),
+        probe(
+          'cache-bounded',
+          String(GATEWAY_DEFAULT_CACHE_BOUNDS.maxEntries),
+          String(GATEWAY_DEFAULT_CACHE_BOUNDS.maxBytes),
+        ),
         probe('cache-unbounded', 'Infinity', 'Infinity'),
       ]);
       await children.stopAll();
       cacheMemory = { bounded, unbounded };
-      print(`memory probe: ${fmt(args.memoryEntries)} synthetic tokens through VerifiedTokenCache, bounded and unbounded, in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+      print(
+        `memory probe: ${fmt(args.memoryEntries)} synthetic tokens through VerifiedTokenCache, bounded and unbounded, in ${((Date.now() - t) / 1000).toFixed(0)} s`,
+      );
     }
 
     // --- Results ------------------------------------------------------------------------------------
@@ -357,25 +497,44 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     const rpsOf = (id: string) => byId.get(id)?.rps;
 
     print();
-    print(`Results: median of ${args.rounds} rounds of ${args.durationS} s, ${args.connections} connections. CPU = the serving process only (load generator excluded);`);
-    print('"by CPU" = auth-off CPU per request / this CPU per request (the capacity ratio when the proxy\'s core is the bottleneck; steadier than req/s on a busy machine);');
-    print('"(min)" = the lowest CPU per request of the rounds (noise only adds to it); "other load" = share of the machine used by processes the bench did not start.');
-    print(formatTable(
-      ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', '(min)', 'vs auth-off', 'by CPU', 'other load', 'notes'],
-      summaries.map((summary) => [
-        scenarioInfo(summary.scenario).label,
-        fmt(summary.rps),
-        fmt(summary.p50Ms, 1),
-        fmt(summary.p99Ms, 1),
-        fmt(summary.cpuUsPerReq),
-        fmt(summary.cpuUsPerReqMin),
-        fmtRatio(ratio(summary.rps, baseline)),
-        fmtRatio(ratio(baselineCpu, summary.cpuUsPerReq)),
-        `${fmt(summary.otherLoad * 100)}%`,
-        notesFor(summary, runs),
-      ]),
-      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
-    ));
+    print(
+      `Results: median of ${args.rounds} rounds of ${args.durationS} s, ${args.connections} connections. CPU = the serving process only (load generator excluded);`,
+    );
+    print(
+      '"by CPU" = auth-off CPU per request / this CPU per request (the capacity ratio when the proxy\'s core is the bottleneck; steadier than req/s on a busy machine);',
+    );
+    print(
+      '"(min)" = the lowest CPU per request of the rounds (noise only adds to it); "other load" = share of the machine used by processes the bench did not start.',
+    );
+    print(
+      formatTable(
+        [
+          'scenario',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'CPU µs/req',
+          '(min)',
+          'vs auth-off',
+          'by CPU',
+          'other load',
+          'notes',
+        ],
+        summaries.map((summary) => [
+          scenarioInfo(summary.scenario).label,
+          fmt(summary.rps),
+          fmt(summary.p50Ms, 1),
+          fmt(summary.p99Ms, 1),
+          fmt(summary.cpuUsPerReq),
+          fmt(summary.cpuUsPerReqMin),
+          fmtRatio(ratio(summary.rps, baseline)),
+          fmtRatio(ratio(baselineCpu, summary.cpuUsPerReq)),
+          `${fmt(summary.otherLoad * 100)}%`,
+          notesFor(summary, runs),
+        ]),
+        ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      ),
+    );
 
     // Flood and JWKS budget.
     const floodRuns = runs.filter((run) => run.scenario === 'jwt-flood');
@@ -386,7 +545,9 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       const floodSeconds = (to - from) / 1000;
       flood = {
         validRps: rpsOf('jwt-flood')!,
-        rejectedPerRun: floodRuns.reduce((sum, run) => sum + Object.values(run.rejected).reduce((a, b) => a + b, 0), 0) / floodRuns.length,
+        rejectedPerRun:
+          floodRuns.reduce((sum, run) => sum + Object.values(run.rejected).reduce((a, b) => a + b, 0), 0) /
+          floodRuns.length,
         unknownKidPerRun: floodRuns.reduce((sum, run) => sum + (run.extra!['unknownKid'] ?? 0), 0) / floodRuns.length,
         jwksHitsDuringFloodRuns: floodRuns.reduce((sum, run) => sum + run.extra!['jwksHits']!, 0),
         jwksHitsFirstToLastFlood: jwks.hitsBetween(from, to),
@@ -398,21 +559,64 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     }
 
     const cpuOf = (id: string) => byId.get(id)?.cpuUsPerReq;
-    const sessionCpu = byId.get('session-store') && (cpuOf('session-store') ?? 0) + (byId.get('session-store')!.storeCpuUsPerReq ?? 0);
+    const sessionCpu =
+      byId.get('session-store') && (cpuOf('session-store') ?? 0) + (byId.get('session-store')!.storeCpuUsPerReq ?? 0);
     const goals: Goal[] = [
-      { name: 'cached JWT >= 0.95x auth-off', value: ratio(rpsOf('jwt-cached'), baseline), min: 0.95, cpuValue: ratio(baselineCpu, cpuOf('jwt-cached')), pairedValue: pairedRatio(runs, 'jwt-cached', 'auth-off') },
-      { name: 'uncached JWT >= 0.85x auth-off', value: ratio(rpsOf('jwt-uncached'), baseline), min: 0.85, cpuValue: ratio(baselineCpu, cpuOf('jwt-uncached')), pairedValue: pairedRatio(runs, 'jwt-uncached', 'auth-off') },
-      { name: 'cached JWT >= 1.5x session store', value: ratio(rpsOf('jwt-cached'), rpsOf('session-store')), min: 1.5, cpuValue: ratio(sessionCpu, cpuOf('jwt-cached')), pairedValue: pairedRatio(runs, 'jwt-cached', 'session-store') },
-      { name: 'flood: valid req/s >= 0.9x cached JWT', value: ratio(rpsOf('jwt-flood'), rpsOf('jwt-cached')), min: 0.9, pairedValue: pairedRatio(runs, 'jwt-flood', 'jwt-cached') },
+      {
+        name: 'cached JWT >= 0.95x auth-off',
+        value: ratio(rpsOf('jwt-cached'), baseline),
+        min: 0.95,
+        cpuValue: ratio(baselineCpu, cpuOf('jwt-cached')),
+        pairedValue: pairedRatio(runs, 'jwt-cached', 'auth-off'),
+      },
+      {
+        name: 'uncached JWT >= 0.85x auth-off',
+        value: ratio(rpsOf('jwt-uncached'), baseline),
+        min: 0.85,
+        cpuValue: ratio(baselineCpu, cpuOf('jwt-uncached')),
+        pairedValue: pairedRatio(runs, 'jwt-uncached', 'auth-off'),
+      },
+      {
+        name: 'cached JWT >= 1.5x session store',
+        value: ratio(rpsOf('jwt-cached'), rpsOf('session-store')),
+        min: 1.5,
+        cpuValue: ratio(sessionCpu, cpuOf('jwt-cached')),
+        pairedValue: pairedRatio(runs, 'jwt-cached', 'session-store'),
+      },
+      {
+        name: 'flood: valid req/s >= 0.9x cached JWT',
+        value: ratio(rpsOf('jwt-flood'), rpsOf('jwt-cached')),
+        min: 0.9,
+        pairedValue: pairedRatio(runs, 'jwt-flood', 'jwt-cached'),
+      },
     ];
     if (args.compareBundle) {
       const b = (id: string) => rpsOf(`${id}${VARIANT_SUFFIX}`);
       const bCpu = (id: string) => cpuOf(`${id}${VARIANT_SUFFIX}`);
       goals.push(
-        { name: '[B] cached JWT >= 0.95x [B] auth-off', value: ratio(b('jwt-cached'), b('auth-off')), min: 0.95, cpuValue: ratio(bCpu('auth-off'), bCpu('jwt-cached')) },
-        { name: '[B] uncached JWT >= 0.85x [B] auth-off', value: ratio(b('jwt-uncached'), b('auth-off')), min: 0.85, cpuValue: ratio(bCpu('auth-off'), bCpu('jwt-uncached')) },
-        { name: '[B] cached JWT >= 1.5x session store', value: ratio(b('jwt-cached'), rpsOf('session-store')), min: 1.5, cpuValue: ratio(sessionCpu, bCpu('jwt-cached')) },
-        { name: '[B] auth-off vs A auth-off', value: ratio(b('auth-off'), baseline), cpuValue: ratio(baselineCpu, bCpu('auth-off')) },
+        {
+          name: '[B] cached JWT >= 0.95x [B] auth-off',
+          value: ratio(b('jwt-cached'), b('auth-off')),
+          min: 0.95,
+          cpuValue: ratio(bCpu('auth-off'), bCpu('jwt-cached')),
+        },
+        {
+          name: '[B] uncached JWT >= 0.85x [B] auth-off',
+          value: ratio(b('jwt-uncached'), b('auth-off')),
+          min: 0.85,
+          cpuValue: ratio(bCpu('auth-off'), bCpu('jwt-uncached')),
+        },
+        {
+          name: '[B] cached JWT >= 1.5x session store',
+          value: ratio(b('jwt-cached'), rpsOf('session-store')),
+          min: 1.5,
+          cpuValue: ratio(sessionCpu, bCpu('jwt-cached')),
+        },
+        {
+          name: '[B] auth-off vs A auth-off',
+          value: ratio(b('auth-off'), baseline),
+          cpuValue: ratio(baselineCpu, bCpu('auth-off')),
+        },
       );
     }
     if (flood) {
@@ -432,51 +636,85 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     }
     print();
     print('Targets (one run):');
-    print(formatTable(['target', 'measured', 'verdict', 'by CPU', 'paired'], goals.map((goal) => [
-      goal.name,
-      goal.max !== undefined ? fmt(goal.value) : fmtRatio(goal.value),
-      verdict(goal),
-      goal.cpuValue !== undefined ? fmtRatio(goal.cpuValue) : '',
-      goal.pairedValue !== undefined ? fmtRatio(goal.pairedValue) : '',
-    ]), ['left', 'right', 'left', 'right', 'right']));
+    print(
+      formatTable(
+        ['target', 'measured', 'verdict', 'by CPU', 'paired'],
+        goals.map((goal) => [
+          goal.name,
+          goal.max !== undefined ? fmt(goal.value) : fmtRatio(goal.value),
+          verdict(goal),
+          goal.cpuValue !== undefined ? fmtRatio(goal.cpuValue) : '',
+          goal.pairedValue !== undefined ? fmtRatio(goal.pairedValue) : '',
+        ]),
+        ['left', 'right', 'left', 'right', 'right'],
+      ),
+    );
     print('("measured" = ratio of the medians, which decides the verdict; "by CPU" = the same from CPU per request;');
     print(' "paired" = median of the ratios within each round, which cancels drifts of the machine between rounds.)');
 
     if (flood) {
       print();
-      print(`Flood (${Math.round(args.floodShare * 100)}% of requests carry a token with a random unknown kid, signed by an unknown key):`);
-      print(`  valid traffic: ${fmt(flood['validRps'])} req/s = ${fmtRatio(ratio(flood['validRps'], rpsOf('jwt-cached')))} of the all-valid cached scenario; ${fmt(flood['rejectedPerRun'])} requests refused (401) per run` +
-        (Number.isFinite(flood['unknownKidPerRun']) ? `, ${fmt(flood['unknownKidPerRun'])} of them counted as unknown_kid by the gateway` : ''));
-      print(`  JWKS stand-in: ${flood['jwksHitsDuringFloodRuns']} fetches during the ${floodRuns.length} flood runs; ${flood['jwksHitsFirstToLastFlood']} from the first flood run to the last (${flood['floodSpanSeconds']!.toFixed(0)} s; a bucket of ${JWKS_REFETCHES_PER_MINUTE}/min that starts full allows ${flood['allowedBySpan']})`);
-      print(`  whole run: ${flood['jwksHitsWholeRun']} JWKS fetches in ${flood['wholeRunSeconds']!.toFixed(0)} s after start-up (start-up itself: ${jwksHitsAtStart})`);
+      print(
+        `Flood (${Math.round(args.floodShare * 100)}% of requests carry a token with a random unknown kid, signed by an unknown key):`,
+      );
+      print(
+        `  valid traffic: ${fmt(flood['validRps'])} req/s = ${fmtRatio(ratio(flood['validRps'], rpsOf('jwt-cached')))} of the all-valid cached scenario; ${fmt(flood['rejectedPerRun'])} requests refused (401) per run` +
+          (Number.isFinite(flood['unknownKidPerRun'])
+            ? `, ${fmt(flood['unknownKidPerRun'])} of them counted as unknown_kid by the gateway`
+            : ''),
+      );
+      print(
+        `  JWKS stand-in: ${flood['jwksHitsDuringFloodRuns']} fetches during the ${floodRuns.length} flood runs; ${flood['jwksHitsFirstToLastFlood']} from the first flood run to the last (${flood['floodSpanSeconds']!.toFixed(0)} s; a bucket of ${JWKS_REFETCHES_PER_MINUTE}/min that starts full allows ${flood['allowedBySpan']})`,
+      );
+      print(
+        `  whole run: ${flood['jwksHitsWholeRun']} JWKS fetches in ${flood['wholeRunSeconds']!.toFixed(0)} s after start-up (start-up itself: ${jwksHitsAtStart})`,
+      );
     }
 
     const cacheHits = runs.filter((run) => Number.isFinite(run.extra?.['cacheHits']));
     print();
-    print(cacheHits.length > 0
-      ? `Verified-token cache (gateway metric ${CACHE_METRIC}): ${scenarioIds.filter((id) => ['jwt-cached', 'jwt-uncached'].includes(baseScenarioId(id))).map((id) => {
-        const list = runs.filter((run) => run.scenario === id);
-        const hits = list.reduce((sum, run) => sum + (run.extra?.['cacheHits'] ?? 0), 0);
-        const misses = list.reduce((sum, run) => sum + (run.extra?.['cacheMisses'] ?? 0), 0);
-        return `${id} ${fmt((100 * hits) / Math.max(1, hits + misses))}% hits`;
-      }).join(', ')}`
-      : `Verified-token cache: the gateway exposes no ${CACHE_METRIC} metric, so hits cannot be told from misses ` +
-        `(a gateway without the cache verifies every request in jwt-cached too).`);
+    print(
+      cacheHits.length > 0
+        ? `Verified-token cache (gateway metric ${CACHE_METRIC}): ${scenarioIds
+            .filter((id) => ['jwt-cached', 'jwt-uncached'].includes(baseScenarioId(id)))
+            .map((id) => {
+              const list = runs.filter((run) => run.scenario === id);
+              const hits = list.reduce((sum, run) => sum + (run.extra?.['cacheHits'] ?? 0), 0);
+              const misses = list.reduce((sum, run) => sum + (run.extra?.['cacheMisses'] ?? 0), 0);
+              return `${id} ${fmt((100 * hits) / Math.max(1, hits + misses))}% hits`;
+            })
+            .join(', ')}`
+        : `Verified-token cache: the gateway exposes no ${CACHE_METRIC} metric, so hits cannot be told from misses ` +
+            `(a gateway without the cache verifies every request in jwt-cached too).`,
+    );
 
     print();
     print('Memory:');
     if (gatewayMemory) {
-      print(`  gateway under ${fmt(gatewayMemory['requests'])} requests with ${fmt(gatewayMemory['distinctTokens'])} distinct tokens (${gatewayMemory['seconds']!.toFixed(0)} s, cache bound ${fmt(args.cacheEntries)} entries): ` +
-        `RSS ${fmtBytes(gatewayMemory['rssBefore'])} before, max ${fmtBytes(gatewayMemory['maxRssDuring'])} during, ${fmtBytes(gatewayMemory['rssAfter'])} after; peak RSS over the whole run ${fmtBytes(gatewayMemory['peakRssLifetime'])}`);
+      print(
+        `  gateway under ${fmt(gatewayMemory['requests'])} requests with ${fmt(gatewayMemory['distinctTokens'])} distinct tokens (${gatewayMemory['seconds']!.toFixed(0)} s, cache bound ${fmt(args.cacheEntries)} entries): ` +
+          `RSS ${fmtBytes(gatewayMemory['rssBefore'])} before, max ${fmtBytes(gatewayMemory['maxRssDuring'])} during, ${fmtBytes(gatewayMemory['rssAfter'])} after; peak RSS over the whole run ${fmtBytes(gatewayMemory['peakRssLifetime'])}`,
+      );
     }
-    print(`  peak RSS per process over the whole run: ${Object.entries(peakRss).map(([name, bytes]) => `${name} ${fmtBytes(bytes)}`).join(', ')}`);
+    print(
+      `  peak RSS per process over the whole run: ${Object.entries(peakRss)
+        .map(([name, bytes]) => `${name} ${fmtBytes(bytes)}`)
+        .join(', ')}`,
+    );
     if (cacheMemory) {
       for (const [name, result] of Object.entries(cacheMemory)) {
-        const bounds = name === 'bounded' ? `maxEntries ${fmt(result.maxEntries)}, maxBytes ${fmtBytes(result.maxBytes)}` : 'no bounds';
-        print(`  VerifiedTokenCache alone, ${fmt(result.entries)} distinct tokens, ${bounds}: holds ${fmt(result.held)} (${fmtBytes(result.estimatedBytes)} estimated), ` +
-          `RSS ${fmtBytes(result.rssBefore)} before, peak ${fmtBytes(result.peakRss)}, heap ${fmtBytes(result.heapBefore)} -> ${fmtBytes(result.heapAfter)}` +
-          (result.held > 0 ? ` (~${fmt((result.heapAfter - result.heapBefore) / result.held)} B/entry measured vs ${fmt(result.estimatedBytes / result.held)} estimated)` : '') +
-          `, ${result.seconds.toFixed(1)} s`);
+        const bounds =
+          name === 'bounded'
+            ? `maxEntries ${fmt(result.maxEntries)}, maxBytes ${fmtBytes(result.maxBytes)}`
+            : 'no bounds';
+        print(
+          `  VerifiedTokenCache alone, ${fmt(result.entries)} distinct tokens, ${bounds}: holds ${fmt(result.held)} (${fmtBytes(result.estimatedBytes)} estimated), ` +
+            `RSS ${fmtBytes(result.rssBefore)} before, peak ${fmtBytes(result.peakRss)}, heap ${fmtBytes(result.heapBefore)} -> ${fmtBytes(result.heapAfter)}` +
+            (result.held > 0
+              ? ` (~${fmt((result.heapAfter - result.heapBefore) / result.held)} B/entry measured vs ${fmt(result.estimatedBytes / result.held)} estimated)`
+              : '') +
+            `, ${result.seconds.toFixed(1)} s`,
+        );
       }
     }
 
@@ -497,7 +735,11 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
         ...args,
         tokenBytes: tokens.cached.length,
         jwksRefetchesPerMinute: JWKS_REFETCHES_PER_MINUTE,
-        gatewayEnv: { [GATEWAY_CACHE_ENTRIES_ENV]: args.cacheEntries, JWKS_REFETCHES_PER_MINUTE: JWKS_REFETCHES_PER_MINUTE, LOG_LEVEL: 'warn' },
+        gatewayEnv: {
+          [GATEWAY_CACHE_ENTRIES_ENV]: args.cacheEntries,
+          JWKS_REFETCHES_PER_MINUTE: JWKS_REFETCHES_PER_MINUTE,
+          LOG_LEVEL: 'warn',
+        },
         sessions: SESSIONS,
       },
       scenarios: withRatios,
@@ -516,7 +758,12 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
         `${fmt(summary.cpuUsPerReq)} µs/req${summary.storeCpuUsPerReq !== undefined ? ` + ${fmt(summary.storeCpuUsPerReq)} in PostgreSQL` : ''}`,
       ].join(''),
     }));
-    const gatewayScale = Math.max(...summaries.filter((summary) => scenarioInfo(summary.scenario).kind !== 'reference').map((summary) => summary.rps).filter(Number.isFinite));
+    const gatewayScale = Math.max(
+      ...summaries
+        .filter((summary) => scenarioInfo(summary.scenario).kind !== 'reference')
+        .map((summary) => summary.rps)
+        .filter(Number.isFinite),
+    );
     const svg = renderBarChart(bars, {
       title: 'jwt-msa gateway: requests/s, ratio vs auth off, CPU µs per request (median of rounds)',
       subtitle: [
@@ -530,7 +777,9 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     });
     await writeFile(path.join(outDir, 'latest.svg'), svg);
     print();
-    print(`Wrote ${path.relative(process.cwd(), path.join(outDir, 'latest.json'))} and ${path.relative(process.cwd(), path.join(outDir, 'latest.svg'))}`);
+    print(
+      `Wrote ${path.relative(process.cwd(), path.join(outDir, 'latest.json'))} and ${path.relative(process.cwd(), path.join(outDir, 'latest.svg'))}`,
+    );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -558,7 +807,9 @@ function notesFor(summary: ScenarioSummary, runs: readonly RunResult[]): string 
   if (summary.storeCpuUsPerReq !== undefined) notes.push(`+ ${fmt(summary.storeCpuUsPerReq)} µs/req in PostgreSQL`);
   if (summary.scenario === 'jwt-flood') notes.push('2xx only; CPU per response incl. 401s');
   if (summary.scenario === 'direct') notes.push('CPU = the upstream');
-  const rejected = runs.filter((run) => run.scenario === summary.scenario).reduce((sum, run) => sum + Object.values(run.rejected).reduce((a, b) => a + b, 0), 0);
+  const rejected = runs
+    .filter((run) => run.scenario === summary.scenario)
+    .reduce((sum, run) => sum + Object.values(run.rejected).reduce((a, b) => a + b, 0), 0);
   if (rejected > 0 && summary.scenario !== 'jwt-flood') notes.push(`${rejected} non-2xx!`);
   if (summary.errors > 0) notes.push(`${summary.errors} errors!`);
   return notes.join('; ');

@@ -69,7 +69,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     label: 'upstream direct, no proxy (reference)',
     kind: 'reference',
     target: 'upstream',
-    description: 'The stand-in upstream itself; CPU is the upstream\'s',
+    description: "The stand-in upstream itself; CPU is the upstream's",
   },
 ];
 
@@ -86,7 +86,13 @@ export function scenarioInfo(id: string): ScenarioInfo {
   const info = SCENARIOS.find((scenario) => scenario.id === baseScenarioId(id));
   if (!info) throw new Error(`unknown scenario "${id}"`);
   if (id === info.id) return info;
-  return { ...info, id, label: `${info.label} [B]`, target: 'gateway-b', description: `${info.description}; on the --compare-bundle gateway` };
+  return {
+    ...info,
+    id,
+    label: `${info.label} [B]`,
+    target: 'gateway-b',
+    description: `${info.description}; on the --compare-bundle gateway`,
+  };
 }
 
 /** The order of one round: the list rotated by a different offset each round, so no scenario always runs first or after the same one. */

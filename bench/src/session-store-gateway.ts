@@ -25,7 +25,10 @@ export const SESSION_TABLE_DDL = `
     expires_at  timestamptz NOT NULL
   )`;
 
-const LOOKUP = { name: 'session-lookup', text: 'SELECT user_id, username, roles FROM sessions WHERE id = $1 AND expires_at > now()' };
+const LOOKUP = {
+  name: 'session-lookup',
+  text: 'SELECT user_id, username, roles FROM sessions WHERE id = $1 AND expires_at > now()',
+};
 const SESSION_HEADER = /^Session +([A-Za-z0-9_-]{16,128}) *$/;
 
 interface SessionRow {
@@ -62,7 +65,8 @@ export async function runSessionStoreGateway(): Promise<void> {
       },
       error: (_error, _req, res) => {
         const response = res as ServerResponse;
-        if ('writeHead' in response && !response.headersSent) response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"upstream_unavailable"}');
+        if ('writeHead' in response && !response.headersSent)
+          response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"upstream_unavailable"}');
         else response.destroy?.();
       },
     },

@@ -1,9 +1,32 @@
-import { LatencyRecorder, median, pairedRatio, percentileOfSorted, ratio, summarize, tokenBucketBound, verdict, type RunResult } from './stats';
+import {
+  LatencyRecorder,
+  median,
+  pairedRatio,
+  percentileOfSorted,
+  ratio,
+  summarize,
+  tokenBucketBound,
+  verdict,
+  type RunResult,
+} from './stats';
 
 function run(scenario: string, round: number, rps: number, extra: Partial<RunResult> = {}): RunResult {
   return {
-    scenario, round, ok: rps * 5, rejected: {}, errors: 0, timeouts: 0, seconds: 5, rps,
-    p50Ms: rps / 100, p99Ms: rps / 10, cpuUsPerReq: 1e6 / rps, machineBusy: 1, otherLoad: 0.1, loadgenCores: 0.5, ...extra,
+    scenario,
+    round,
+    ok: rps * 5,
+    rejected: {},
+    errors: 0,
+    timeouts: 0,
+    seconds: 5,
+    rps,
+    p50Ms: rps / 100,
+    p99Ms: rps / 10,
+    cpuUsPerReq: 1e6 / rps,
+    machineBusy: 1,
+    otherLoad: 0.1,
+    loadgenCores: 0.5,
+    ...extra,
   };
 }
 
@@ -35,9 +58,12 @@ describe('stats', () => {
 
   it('summarizes each scenario by the median of its rounds, and sums store CPU only where measured', () => {
     const summaries = summarize([
-      run('a', 1, 100), run('b', 1, 50, { storeCpuUsPerReq: 30, rejected: { 401: 2 } }),
-      run('a', 2, 300), run('b', 2, 70, { storeCpuUsPerReq: 10 }),
-      run('a', 3, 200), run('b', 3, 60, { storeCpuUsPerReq: 20 }),
+      run('a', 1, 100),
+      run('b', 1, 50, { storeCpuUsPerReq: 30, rejected: { 401: 2 } }),
+      run('a', 2, 300),
+      run('b', 2, 70, { storeCpuUsPerReq: 10 }),
+      run('a', 3, 200),
+      run('b', 3, 60, { storeCpuUsPerReq: 20 }),
     ]);
     expect(summaries.map((s) => s.scenario)).toEqual(['a', 'b']);
     expect(summaries[0]).toMatchObject({ rounds: 3, rps: 200, p50Ms: 2, rejected: 0, cpuUsPerReqMin: 1e6 / 300 });
@@ -46,7 +72,15 @@ describe('stats', () => {
   });
 
   it('paired ratios: the median of the per-round ratios', () => {
-    const runs = [run('a', 1, 100), run('b', 1, 90), run('a', 2, 200), run('b', 2, 190), run('a', 3, 300), run('b', 3, 150), run('b', 4, 10)];
+    const runs = [
+      run('a', 1, 100),
+      run('b', 1, 90),
+      run('a', 2, 200),
+      run('b', 2, 190),
+      run('a', 3, 300),
+      run('b', 3, 150),
+      run('b', 4, 10),
+    ];
     expect(pairedRatio(runs, 'b', 'a')).toBeCloseTo(0.9);
     expect(pairedRatio(runs, 'b', 'a', 'cpuUsPerReq')).toBeCloseTo(0.9);
     expect(pairedRatio(runs, 'b', 'missing')).toBeNaN();

@@ -112,7 +112,12 @@ export function summarize(runs: readonly RunResult[]): ScenarioSummary[] {
  * The median over rounds of (numerator / denominator) within each round: both ran minutes apart
  * at most, so slow drifts of the machine cancel out. A check on the ratio of medians.
  */
-export function pairedRatio(runs: readonly RunResult[], numerator: string, denominator: string, field: 'rps' | 'cpuUsPerReq' = 'rps'): number {
+export function pairedRatio(
+  runs: readonly RunResult[],
+  numerator: string,
+  denominator: string,
+  field: 'rps' | 'cpuUsPerReq' = 'rps',
+): number {
   const rounds = new Set(runs.map((run) => run.round));
   const ratios: number[] = [];
   for (const round of rounds) {

@@ -3,7 +3,13 @@ import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 // The bench plays the issuer (as the auth service would) to sign its token pools; it never ships.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { AccessTokenSigner, exportPrivateKeyPem, generateSigningKey, signingKeyFromPem, type PublicJwk } from '@jwt-msa/token-issuer';
+import {
+  AccessTokenSigner,
+  exportPrivateKeyPem,
+  generateSigningKey,
+  signingKeyFromPem,
+  type PublicJwk,
+} from '@jwt-msa/token-issuer';
 
 export interface SignJob {
   /** PKCS#8 PEM of the signing key (workers cannot receive a KeyObject's private half otherwise). */
@@ -39,7 +45,13 @@ export function signTokens(job: SignJob): string[] {
   for (let i = 0; i < job.count; i += 1) {
     const n = job.firstIndex + i;
     const signingKey = job.randomKids ? { ...key, kid: randomBytes(32).toString('base64url') } : key;
-    tokens.push(signer.sign(signingKey, { sub: randomUUID(), username: `bench-user-${String(n).padStart(6, '0')}`, roles: ['user'] }).token);
+    tokens.push(
+      signer.sign(signingKey, {
+        sub: randomUUID(),
+        username: `bench-user-${String(n).padStart(6, '0')}`,
+        roles: ['user'],
+      }).token,
+    );
   }
   return tokens;
 }
@@ -48,14 +60,23 @@ export function signTokens(job: SignJob): string[] {
 export async function signTokensInWorkers(job: SignJob, bundleFile: string): Promise<string[]> {
   const workers = Math.max(1, Math.min(cpus().length, Math.ceil(job.count / 200)));
   const per = Math.ceil(job.count / workers);
-  const batches = Array.from({ length: workers }, (_, w) => ({ ...job, firstIndex: job.firstIndex + w * per, count: Math.max(0, Math.min(per, job.count - w * per)) }));
-  const results = await Promise.all(batches.map((batch) => new Promise<string[]>((resolve, reject) => {
-    const worker = new Worker(bundleFile, { workerData: { role: SIGN_WORKER_ROLE, job: batch } });
-    worker.once('message', (tokens: string[]) => resolve(tokens));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`signing worker exited with ${code}`));
-    });
-  })));
+  const batches = Array.from({ length: workers }, (_, w) => ({
+    ...job,
+    firstIndex: job.firstIndex + w * per,
+    count: Math.max(0, Math.min(per, job.count - w * per)),
+  }));
+  const results = await Promise.all(
+    batches.map(
+      (batch) =>
+        new Promise<string[]>((resolve, reject) => {
+          const worker = new Worker(bundleFile, { workerData: { role: SIGN_WORKER_ROLE, job: batch } });
+          worker.once('message', (tokens: string[]) => resolve(tokens));
+          worker.once('error', reject);
+          worker.once('exit', (code) => {
+            if (code !== 0) reject(new Error(`signing worker exited with ${code}`));
+          });
+        }),
+    ),
+  );
   return results.flat();
 }

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { exitWithParent, reportToParent } from './child-role';
 
 /** What every proxied request gets back: a small JSON document, like a short list answer. */
-export const UPSTREAM_BODY = Buffer.from(JSON.stringify({ items: [{ id: 'b1e8f2c4', name: 'Desk lamp', price: 34.5 }], total: 1, limit: 20, offset: 0 }));
+export const UPSTREAM_BODY = Buffer.from(
+  JSON.stringify({ items: [{ id: 'b1e8f2c4', name: 'Desk lamp', price: 34.5 }], total: 1, limit: 20, offset: 0 }),
+);
 
 /**
  * The stand-in upstream behind every gateway scenario: answers any request with the same small

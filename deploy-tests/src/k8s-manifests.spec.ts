@@ -17,7 +17,10 @@ const NAMESPACE = 'jwt-msa';
 const APPS = ['auth-service', 'catalog-service', 'orders-service', 'profile-service', 'gateway'];
 const DATA_SERVICES = ['auth-service', 'catalog-service', 'orders-service', 'profile-service'];
 const productionDbEnv = Object.fromEntries(
-  DATA_SERVICES.map((s) => [`${s.replace('-service', '').toUpperCase()}_DATABASE_URL`, `postgres://${s}:x@10.20.0.5:5432/${s}`]),
+  DATA_SERVICES.map((s) => [
+    `${s.replace('-service', '').toUpperCase()}_DATABASE_URL`,
+    `postgres://${s}:x@10.20.0.5:5432/${s}`,
+  ]),
 );
 
 const rendered = new Map<Overlay, K8sObject[]>();
@@ -26,13 +29,17 @@ beforeAll(() => {
 });
 
 const all = (overlay: Overlay) => rendered.get(overlay)!;
-const ofKind = <T>(overlay: Overlay, kind: string) => all(overlay).filter((o) => o.kind === kind) as unknown as Array<T & K8sObject>;
+const ofKind = <T>(overlay: Overlay, kind: string) =>
+  all(overlay).filter((o) => o.kind === kind) as unknown as Array<T & K8sObject>;
 const named = <T>(overlay: Overlay, kind: string, name: string) => {
   const found = ofKind<T>(overlay, kind).find((o) => o.metadata.name === name);
   if (!found) throw new Error(`${overlay}: no ${kind} ${name}`);
   return found;
 };
-const workloads = (overlay: Overlay) => [...ofKind<Deployment>(overlay, 'Deployment'), ...ofKind<StatefulSet>(overlay, 'StatefulSet')];
+const workloads = (overlay: Overlay) => [
+  ...ofKind<Deployment>(overlay, 'Deployment'),
+  ...ofKind<StatefulSet>(overlay, 'StatefulSet'),
+];
 const podSpec = (workload: Deployment | StatefulSet): PodSpec => workload.spec!.template.spec!;
 const envOf = (container: Container, name: string): EnvVar | undefined => container.env?.find((e) => e.name === name);
 
@@ -46,7 +53,8 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
   it('puts everything in the jwt-msa namespace, which enforces the restricted Pod Security Standard', () => {
     const namespace = named<K8sObject>(overlay, 'Namespace', NAMESPACE);
     expect(namespace.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
-    for (const object of all(overlay).filter((o) => o.kind !== 'Namespace')) expect([label(object), object.metadata.namespace]).toEqual([label(object), NAMESPACE]);
+    for (const object of all(overlay).filter((o) => o.kind !== 'Namespace'))
+      expect([label(object), object.metadata.namespace]).toEqual([label(object), NAMESPACE]);
   });
 
   it('runs the gateway and each domain service as 3 replicas, with an HPA (min 3) and a PDB', () => {
@@ -71,15 +79,21 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
       expect([where, spec.securityContext?.runAsNonRoot]).toEqual([where, true]);
       expect([where, spec.securityContext?.seccompProfile?.type]).toEqual([where, 'RuntimeDefault']);
       expect([where, spec.automountServiceAccountToken]).toEqual([where, false]);
-      expect([where, ofKind<K8sObject>(overlay, 'ServiceAccount').some((sa) => sa.metadata.name === spec.serviceAccountName)]).toEqual([where, true]);
+      expect([
+        where,
+        ofKind<K8sObject>(overlay, 'ServiceAccount').some((sa) => sa.metadata.name === spec.serviceAccountName),
+      ]).toEqual([where, true]);
       for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
         const at = `${where} container ${container.name}`;
-        expect([at, container.securityContext]).toEqual([at, expect.objectContaining({
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          capabilities: expect.objectContaining({ drop: ['ALL'] }),
-        })]);
+        expect([at, container.securityContext]).toEqual([
+          at,
+          expect.objectContaining({
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: expect.objectContaining({ drop: ['ALL'] }),
+          }),
+        ]);
         expect([at, container.securityContext?.capabilities?.add ?? []]).toEqual([at, []]);
         for (const resource of ['cpu', 'memory']) {
           expect([at, resource, container.resources?.requests?.[resource]]).toEqual([at, resource, expect.anything()]);
@@ -90,7 +104,11 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
         expect([at, container.image]).toEqual([at, expect.stringMatching(/:[\w.-]+$/)]);
         // A read-only root file system: /tmp (and whatever else is written) is a volume.
         if (workload.kind === 'Deployment') {
-          expect([at, container.readinessProbe?.httpGet?.path, container.livenessProbe?.httpGet?.path]).toEqual([at, '/readyz', '/healthz']);
+          expect([at, container.readinessProbe?.httpGet?.path, container.livenessProbe?.httpGet?.path]).toEqual([
+            at,
+            '/readyz',
+            '/healthz',
+          ]);
           expect([at, container.volumeMounts?.some((m) => m.mountPath === '/tmp')]).toEqual([at, true]);
         }
       }
@@ -107,9 +125,15 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
       const variable = `${app.replace('-service', '').toUpperCase()}_SERVICE_URLS`;
       expect(envOf(gateway, variable)?.value).toBe(`http://${app}:3000`);
     }
-    expect(envOf(named<Deployment>(overlay, 'Deployment', 'orders-service').spec!.template.spec!.containers[0]!, 'CATALOG_SERVICE_URLS')?.value).toBe('http://catalog-service:3000');
+    expect(
+      envOf(
+        named<Deployment>(overlay, 'Deployment', 'orders-service').spec!.template.spec!.containers[0]!,
+        'CATALOG_SERVICE_URLS',
+      )?.value,
+    ).toBe('http://catalog-service:3000');
     // Nothing but the Ingress is a way in: no LoadBalancer or NodePort Service.
-    for (const service of ofKind<Service>(overlay, 'Service')) expect([label(service), service.spec!.type ?? 'ClusterIP']).toEqual([label(service), 'ClusterIP']);
+    for (const service of ofKind<Service>(overlay, 'Service'))
+      expect([label(service), service.spec!.type ?? 'ClusterIP']).toEqual([label(service), 'ClusterIP']);
   });
 
   it('exposes the gateway, and only the gateway, through an Ingress', () => {
@@ -129,7 +153,11 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
         for (const env of container.env ?? []) {
           if (/PASSWORD|DATABASE_URL|SECRET|KEY$/.test(env.name) && env.name !== 'POSTGRES_PASSWORD_FILE') {
             expect([label(workload), env.name, env.value]).toEqual([label(workload), env.name, undefined]);
-            expect([label(workload), env.name, env.valueFrom?.secretKeyRef?.name]).toEqual([label(workload), env.name, expect.any(String)]);
+            expect([label(workload), env.name, env.valueFrom?.secretKeyRef?.name]).toEqual([
+              label(workload),
+              env.name,
+              expect.any(String),
+            ]);
           }
         }
       }
@@ -137,7 +165,10 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
   });
 
   it('references only Secrets that k8s/make-secrets.sh creates, and those type-check too', () => {
-    const secrets = printedSecrets(overlay, overlay === 'production' ? { ...productionDbEnv, ADMIN_PASSWORD: 'test-admin-password' } : {});
+    const secrets = printedSecrets(
+      overlay,
+      overlay === 'production' ? { ...productionDbEnv, ADMIN_PASSWORD: 'test-admin-password' } : {},
+    );
     expect(typeCheck(secrets)).toEqual([]);
     const created = new Map(secrets.map((s) => [s.metadata.name, Object.keys((s as { data?: object }).data ?? {})]));
     for (const workload of workloads(overlay)) {
@@ -146,16 +177,29 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
         for (const env of container.env ?? []) {
           const ref = env.valueFrom?.secretKeyRef;
           if (!ref || ref.optional) continue;
-          expect([label(workload), ref.name, created.get(ref.name!)]).toEqual([label(workload), ref.name, expect.arrayContaining([ref.key])]);
+          expect([label(workload), ref.name, created.get(ref.name!)]).toEqual([
+            label(workload),
+            ref.name,
+            expect.arrayContaining([ref.key]),
+          ]);
         }
       }
       for (const volume of spec.volumes ?? []) {
         if (!volume.secret) continue;
         const keys = created.get(volume.secret.secretName!);
-        expect([label(workload), volume.secret.secretName, keys]).toEqual([label(workload), volume.secret.secretName, expect.arrayContaining((volume.secret.items ?? []).map((i) => i.key))]);
+        expect([label(workload), volume.secret.secretName, keys]).toEqual([
+          label(workload),
+          volume.secret.secretName,
+          expect.arrayContaining((volume.secret.items ?? []).map((i) => i.key)),
+        ]);
       }
     }
-    const key = Buffer.from((secrets.find((s) => s.metadata.name === 'jwt-signing-key') as unknown as { data: Record<string, string> }).data['signing-key.pem']!, 'base64').toString();
+    const key = Buffer.from(
+      (secrets.find((s) => s.metadata.name === 'jwt-signing-key') as unknown as { data: Record<string, string> }).data[
+        'signing-key.pem'
+      ]!,
+      'base64',
+    ).toString();
     expect(key).toMatch(/^-----BEGIN PRIVATE KEY-----\n/); // PKCS#8, as SIGNING_KEY_FILE wants
   });
 
@@ -164,9 +208,17 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
     const denyAll = policies.find((p) => p.metadata.name === 'default-deny-all')!;
     expect(denyAll.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const pod = (app: string): Endpoint => ({ name: app, namespace: NAMESPACE, labels: podSpecLabels(overlay, app) });
-    const ingressController: Endpoint = { name: 'ingress-nginx', namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+    const ingressController: Endpoint = {
+      name: 'ingress-nginx',
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+    };
     const intruder: Endpoint = { name: 'some pod in the namespace', namespace: NAMESPACE, labels: { app: 'debug' } };
-    const otherNamespace: Endpoint = { name: 'a pod of another namespace', namespace: 'default', labels: { 'app.kubernetes.io/name': 'gateway' } };
+    const otherNamespace: Endpoint = {
+      name: 'a pod of another namespace',
+      namespace: 'default',
+      labels: { 'app.kubernetes.io/name': 'gateway' },
+    };
     const database: Endpoint = overlay === 'local' ? pod('postgres') : { name: 'managed database', ip: '10.20.0.5' };
     const reach = (from: Endpoint, to: Endpoint, port: number) => canConnect(policies, from, to, port);
     const portOf = (app: string) => (app === 'gateway' ? 8080 : 3000);
@@ -214,9 +266,14 @@ describe('overlay specifics', () => {
     const postgres = named<StatefulSet>('local', 'StatefulSet', 'postgres');
     expect(postgres.spec!.template.spec!.containers[0]!.image).toBe('postgres:17');
     expect(postgres.spec!.volumeClaimTemplates?.map((claim) => claim.metadata!.name)).toEqual(['data']);
-    const initdb = ofKind<K8sObject & { data: Record<string, string> }>('local', 'ConfigMap').find((c) => c.metadata.name.startsWith('postgres-initdb-'))!;
+    const initdb = ofKind<K8sObject & { data: Record<string, string> }>('local', 'ConfigMap').find((c) =>
+      c.metadata.name.startsWith('postgres-initdb-'),
+    )!;
     expect(initdb.data['10-service-databases.sh']).toBe(readText('docker/postgres/initdb.d/10-service-databases.sh'));
-    for (const app of APPS) expect(named<Deployment>('local', 'Deployment', app).spec!.template.spec!.containers[0]!.image).toBe(`jwt-msa/${app}:latest`);
+    for (const app of APPS)
+      expect(named<Deployment>('local', 'Deployment', app).spec!.template.spec!.containers[0]!.image).toBe(
+        `jwt-msa/${app}:latest`,
+      );
   });
 
   it('production: no database in the cluster, images from a registry at a fixed tag, TLS on the Ingress', () => {
@@ -228,7 +285,9 @@ describe('overlay specifics', () => {
     }
     const ingress = named<Ingress>('production', 'Ingress', 'gateway');
     expect(ingress.spec!.tls?.[0]?.hosts).toEqual([ingress.spec!.rules![0]!.host]);
-    const settings = ofKind<K8sObject & { data: Record<string, string> }>('production', 'ConfigMap').find((c) => c.metadata.name.startsWith('jwt-msa-settings-'))!;
+    const settings = ofKind<K8sObject & { data: Record<string, string> }>('production', 'ConfigMap').find((c) =>
+      c.metadata.name.startsWith('jwt-msa-settings-'),
+    )!;
     expect(settings.data['JWT_ISSUER']).toBe(`https://${ingress.spec!.rules![0]!.host}`);
   });
 });

@@ -9,7 +9,10 @@ const deployment = (container: Record<string, unknown>, spec: Record<string, unk
   spec: {
     replicas: 3,
     selector: { matchLabels: { app: 'demo' } },
-    template: { metadata: { labels: { app: 'demo' } }, spec: { containers: [{ name: 'demo', image: 'demo:1', ...container }] } },
+    template: {
+      metadata: { labels: { app: 'demo' } },
+      spec: { containers: [{ name: 'demo', image: 'demo:1', ...container }] },
+    },
     ...spec,
   },
 });
@@ -31,12 +34,21 @@ describe('type-checking rendered objects against kubernetes-types', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]!.object).toBe('Deployment demo');
     expect(problems[0]!.message).toMatch(/'"readinesProbe"' does not exist in type 'Container'/);
-    expect(typeCheck([deployment({ securityContext: { readOnlyRootFileSystem: true } })])[0]!.message).toMatch(/readOnlyRootFileSystem/);
+    expect(typeCheck([deployment({ securityContext: { readOnlyRootFileSystem: true } })])[0]!.message).toMatch(
+      /readOnlyRootFileSystem/,
+    );
   });
 
   it('catches a wrong type and a missing required field', () => {
-    expect(typeCheck([deployment({}, { replicas: '3' })])[0]!.message).toMatch(/Type 'string' is not assignable to type 'number'/);
-    const noContainers: K8sObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { restartPolicy: 'Never' } };
+    expect(typeCheck([deployment({}, { replicas: '3' })])[0]!.message).toMatch(
+      /Type 'string' is not assignable to type 'number'/,
+    );
+    const noContainers: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { restartPolicy: 'Never' },
+    };
     expect(typeCheck([noContainers])[0]!.message).toMatch(/'containers' is missing/);
   });
 

@@ -34,7 +34,10 @@ export function typeCheck(objects: K8sObject[]): TypeProblem[] {
     const key = `${typesModule(object.apiVersion)}#${object.kind}`;
     if (!imports.has(key)) imports.set(key, `T${imports.size}`);
     starts.push({ line: lines.length, object: label(object) });
-    lines.push(`// ${label(object)}`, `export const o${index}: ${imports.get(key)} = ${JSON.stringify(object, null, 2)};`);
+    lines.push(
+      `// ${label(object)}`,
+      `export const o${index}: ${imports.get(key)} = ${JSON.stringify(object, null, 2)};`,
+    );
   });
   const header = [...imports].map(([key, alias]) => {
     const [module, kind] = key.split('#');
@@ -73,6 +76,9 @@ export function typeCheck(objects: K8sObject[]): TypeProblem[] {
     if (diagnostic.file?.fileName !== file || diagnostic.start === undefined) return { object: '(types)', message };
     const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
     const owner = [...starts].reverse().find((start) => start.line + offset <= line);
-    return { object: owner?.object ?? '(imports)', message: `line ${line - (owner ? owner.line + offset : 0)}: ${message}` };
+    return {
+      object: owner?.object ?? '(imports)',
+      message: `line ${line - (owner ? owner.line + offset : 0)}: ${message}`,
+    };
   });
 }

@@ -19,11 +19,16 @@ export function selects(selector: LabelSelector | undefined, labels: Record<stri
   const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
   const byExpressions = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
     switch (operator) {
-      case 'In': return key in labels && values.includes(labels[key]!);
-      case 'NotIn': return !(key in labels) || !values.includes(labels[key]!);
-      case 'Exists': return key in labels;
-      case 'DoesNotExist': return !(key in labels);
-      default: throw new Error(`unknown selector operator ${operator}`);
+      case 'In':
+        return key in labels && values.includes(labels[key]!);
+      case 'NotIn':
+        return !(key in labels) || !values.includes(labels[key]!);
+      case 'Exists':
+        return key in labels;
+      case 'DoesNotExist':
+        return !(key in labels);
+      default:
+        throw new Error(`unknown selector operator ${operator}`);
     }
   });
   return byLabels && byExpressions;
@@ -41,7 +46,11 @@ function inCidr(ip: string, cidr: string): boolean {
 
 function peerMatches(peer: NetworkPolicyPeer, policyNamespace: string, endpoint: Endpoint): boolean {
   if (peer.ipBlock) {
-    return endpoint.ip !== undefined && inCidr(endpoint.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((cidr) => inCidr(endpoint.ip!, cidr));
+    return (
+      endpoint.ip !== undefined &&
+      inCidr(endpoint.ip, peer.ipBlock.cidr) &&
+      !(peer.ipBlock.except ?? []).some((cidr) => inCidr(endpoint.ip!, cidr))
+    );
   }
   if (endpoint.namespace === undefined) return false;
   const namespaceOk = peer.namespaceSelector
@@ -55,7 +64,13 @@ function portMatches(ports: NetworkPolicyPort[] | undefined, port: number): bool
   return ports.some((rule) => (rule.protocol ?? 'TCP') === 'TCP' && (rule.port === undefined || rule.port === port));
 }
 
-function allowedOneWay(policies: NetworkPolicy[], direction: 'Ingress' | 'Egress', self: Endpoint, other: Endpoint, port: number): boolean {
+function allowedOneWay(
+  policies: NetworkPolicy[],
+  direction: 'Ingress' | 'Egress',
+  self: Endpoint,
+  other: Endpoint,
+  port: number,
+): boolean {
   if (self.namespace === undefined) return true; // outside the cluster: no policy applies
   const applying = policies.filter(
     (policy) =>

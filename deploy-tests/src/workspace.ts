@@ -23,7 +23,11 @@ export function readText(relative: string): string {
 export function kustomize(dir: string): K8sObject[] {
   let out: string;
   try {
-    out = execFileSync('kubectl', ['kustomize', path.join(root, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    out = execFileSync('kubectl', ['kustomize', path.join(root, dir)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 20_000,
+    });
   } catch (error) {
     const { code, stderr } = error as { code?: string; stderr?: string };
     if (code === 'ENOENT') throw new Error('kubectl not found: install it (it ships kustomize); .ci/run does');

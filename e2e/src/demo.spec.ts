@@ -12,9 +12,13 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/registered {2}sub {2}"[0-9a-f-]{36}"/);
     expect(stdout).toContain('public      https://jwt-msa.example.com/jwt_claims/is_admin = false');
     expect(stdout).toContain('private     username = "demo-');
-    expect(stdout).toContain('15 authenticated API calls: 15 token verifications at the gateway, 0 auth-store queries.');
+    expect(stdout).toContain(
+      '15 authenticated API calls: 15 token verifications at the gateway, 0 auth-store queries.',
+    );
     expect(stdout).toMatch(/1 refresh \(access token expired\): [1-9] auth-store queries/);
-    expect(stdout).toMatch(/30 GETs, 0 failed; served by orders-service\/orders-1, orders-service\/orders-2, orders-service\/orders-3/);
+    expect(stdout).toMatch(
+      /30 GETs, 0 failed; served by orders-service\/orders-1, orders-service\/orders-2, orders-service\/orders-3/,
+    );
     expect(stdout).toMatch(/POST \/auth\/login: 503 \{"error":"upstream_unavailable"/);
     expect(stdout).toContain('Started auth again; POST /auth/login: 200');
   });

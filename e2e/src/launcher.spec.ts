@@ -13,13 +13,27 @@ import { call } from './http';
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const LAUNCHER = path.join(REPO_ROOT, 'dist', 'tools', 'local-cluster', 'main.js');
 
-interface Launched { child: ChildProcess; output: string[]; gatewayUrl: string; ports: number[] }
+interface Launched {
+  child: ChildProcess;
+  output: string[];
+  gatewayUrl: string;
+  ports: number[];
+}
 
 async function launch(dataDir: string, gatewayPort: number, args: string[] = []): Promise<Launched> {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOCAL_CLUSTER_DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), GATEWAY_ADMIN_PORT: '0' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOCAL_CLUSTER_DATA_DIR: dataDir,
+    GATEWAY_PORT: String(gatewayPort),
+    GATEWAY_ADMIN_PORT: '0',
+  };
   delete env['ADMIN_USERNAME'];
   delete env['ADMIN_PASSWORD'];
-  const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [LAUNCHER, ...args], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`launcher not ready in time:\n${output.join('')}`)), 90_000);
@@ -35,7 +49,10 @@ async function launch(dataDir: string, gatewayPort: number, args: string[] = [])
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`launcher exited with ${code}:\n${output.join('')}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`launcher exited with ${code}:\n${output.join('')}`));
+    });
   });
 }
 
@@ -49,14 +66,21 @@ async function stop(launched: Launched): Promise<number | null> {
 function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
 
 let dataDir: string;
-beforeAll(async () => { dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-launcher-')); });
-afterAll(async () => { await rm(dataDir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-launcher-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
 
 describe('npm start (the local launcher)', () => {
   it('starts scaled replicas, stops cleanly on SIGTERM, and keeps the data for the next start', async () => {
@@ -67,7 +91,13 @@ describe('npm start (the local launcher)', () => {
     expect(text).toMatch(/orders-3 +http:\/\/127\.0\.0\.1:\d+/);
     expect(text).toContain('WARNING: development admin "admin"');
 
-    expect((await call(first.gatewayUrl, 'POST', '/auth/register', { body: { username: 'carol', password: 'carol-password' } })).status).toBe(201);
+    expect(
+      (
+        await call(first.gatewayUrl, 'POST', '/auth/register', {
+          body: { username: 'carol', password: 'carol-password' },
+        })
+      ).status,
+    ).toBe(201);
     const adminPassword = (await readFile(path.join(dataDir, 'admin-password'), 'utf8')).trim();
 
     expect(await stop(first)).toBe(0);
@@ -77,17 +107,31 @@ describe('npm start (the local launcher)', () => {
 
     const second = await launch(dataDir, gatewayPort);
     try {
-      expect((await call(second.gatewayUrl, 'POST', '/auth/login', { body: { username: 'carol', password: 'carol-password' } })).status).toBe(200);
-      expect((await call(second.gatewayUrl, 'POST', '/auth/login', { body: { username: 'admin', password: adminPassword } })).status).toBe(200);
+      expect(
+        (
+          await call(second.gatewayUrl, 'POST', '/auth/login', {
+            body: { username: 'carol', password: 'carol-password' },
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await call(second.gatewayUrl, 'POST', '/auth/login', { body: { username: 'admin', password: adminPassword } }))
+          .status,
+      ).toBe(200);
     } finally {
       expect(await stop(second)).toBe(0);
     }
   });
 
   it('explains a bad option instead of starting', async () => {
-    const child = spawn(process.execPath, [LAUNCHER, '--scale', 'payments=2'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [LAUNCHER, '--scale', 'payments=2'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(2);
     expect(stderr).toContain('unknown service "payments"');

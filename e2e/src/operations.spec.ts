@@ -16,7 +16,13 @@ let gw: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-ops-'));
-  cluster = await startLocalCluster({ dataDir, gatewayPort: 0, scale: { orders: 2 }, logLevel: 'info', admin: { username: 'admin', password } });
+  cluster = await startLocalCluster({
+    dataDir,
+    gatewayPort: 0,
+    scale: { orders: 2 },
+    logLevel: 'info',
+    admin: { username: 'admin', password },
+  });
   gw = cluster.gatewayUrl;
 }, 120_000);
 
@@ -39,9 +45,13 @@ async function logLines(): Promise<Array<Record<string, unknown> & { file: strin
 describe('operations', () => {
   it('stops a service with one clear line naming each bad or missing variable', async () => {
     const run = promisify(execFile)(process.execPath, [path.join(DIST, 'orders-service', 'main.js')], {
-      env: { PATH: process.env['PATH'], PORT: 'eighty', DATABASE_URL: 'postgres://x@127.0.0.1:1/orders' }, timeout: 10_000,
+      env: { PATH: process.env['PATH'], PORT: 'eighty', DATABASE_URL: 'postgres://x@127.0.0.1:1/orders' },
+      timeout: 10_000,
     });
-    const failure = await run.then(() => undefined, (error: { code: number; stderr: string }) => error);
+    const failure = await run.then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr.trim().split('\n')).toEqual([
       'orders-service: Invalid configuration: PORT must be an integer, got "eighty"; CATALOG_SERVICE_URLS is required (Comma-separated base URLs of the catalog-service replicas; used in turn, and a lookup moves on to the next one when a replica cannot be reached.)',
@@ -49,12 +59,20 @@ describe('operations', () => {
   });
 
   it('follows one request id across gateway, orders and catalog, logging one line per request and no secrets', async () => {
-    const registered = await call(gw, 'POST', '/auth/register', { body: { username: 'operator', password: 'operator-password' } });
-    const login = await call(gw, 'POST', '/auth/login', { body: { username: 'operator', password: 'operator-password' } });
+    const registered = await call(gw, 'POST', '/auth/register', {
+      body: { username: 'operator', password: 'operator-password' },
+    });
+    const login = await call(gw, 'POST', '/auth/login', {
+      body: { username: 'operator', password: 'operator-password' },
+    });
     const token: string = login.body.access_token;
     const product = (await call(gw, 'GET', '/api/catalog/products')).body.items[0].id;
     const requestId = `trace-${randomBytes(4).toString('hex')}`;
-    const order = await call(gw, 'POST', '/api/orders', { token, body: { productId: product, quantity: 1 }, headers: { 'X-Request-Id': requestId } });
+    const order = await call(gw, 'POST', '/api/orders', {
+      token,
+      body: { productId: product, quantity: 1 },
+      headers: { 'X-Request-Id': requestId },
+    });
     expect(order.status).toBe(201);
     expect(order.headers.get('x-request-id')).toBe(requestId);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // services batch log writes for up to 250 ms
@@ -68,12 +86,16 @@ describe('operations', () => {
     expect(ordersLine['instance']).toMatch(/^orders-[12]$/);
 
     const everything = JSON.stringify(lines);
-    for (const secret of [token, login.body.refresh_token, 'operator-password', password]) expect(everything).not.toContain(secret);
+    for (const secret of [token, login.body.refresh_token, 'operator-password', password])
+      expect(everything).not.toContain(secret);
   });
 
   it('exposes metrics that move, on the services and on the gateway admin listener only', async () => {
     const catalog = cluster.replicasOf('catalog')[0]!;
-    const read = async () => (await (await fetch(`${catalog.url}/metrics`)).text()).match(/http_requests_total\{method="GET",route="\/api\/catalog\/products",status="200"[^}]*\} (\d+)/)?.[1];
+    const read = async () =>
+      (await (await fetch(`${catalog.url}/metrics`)).text()).match(
+        /http_requests_total\{method="GET",route="\/api\/catalog\/products",status="200"[^}]*\} (\d+)/,
+      )?.[1];
     const before = Number((await read()) ?? 0);
     await call(gw, 'GET', '/api/catalog/products');
     expect(Number(await read())).toBe(before + 1);
@@ -82,7 +104,9 @@ describe('operations', () => {
   });
 
   it('restarts every orders replica in turn under load without a failed GET', async () => {
-    const token = (await call(gw, 'POST', '/auth/login', { body: { username: 'operator', password: 'operator-password' } })).body.access_token;
+    const token = (
+      await call(gw, 'POST', '/auth/login', { body: { username: 'operator', password: 'operator-password' } })
+    ).body.access_token;
     const statuses: number[] = [];
     let running = true;
     const load = (async () => {

@@ -19,7 +19,11 @@ const README = path.resolve(__dirname, '..', '..', 'README.md');
 const START = '<!-- config:start -->';
 const END = '<!-- config:end -->';
 
-const shared = new Set<unknown>([...Object.values(serviceSettings), ...Object.values(databaseSettings), ...Object.values(forwardedTokenSettings)]);
+const shared = new Set<unknown>([
+  ...Object.values(serviceSettings),
+  ...Object.values(databaseSettings),
+  ...Object.values(forwardedTokenSettings),
+]);
 const ownSettings = (schema: Schema): Schema =>
   Object.fromEntries(Object.entries(schema).filter(([, setting]) => !shared.has(setting)));
 

@@ -21,7 +21,10 @@ let refreshToken: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-scale-'));
   cluster = await startLocalCluster({
-    dataDir, gatewayPort: 0, scale: { orders: 3, catalog: 2, auth: 2 }, logLevel: 'warn',
+    dataDir,
+    gatewayPort: 0,
+    scale: { orders: 3, catalog: 2, auth: 2 },
+    logLevel: 'warn',
     admin: { username: 'admin', password: randomBytes(12).toString('hex') },
     // Quick ejection recovery, so the restarted auth service is back in rotation within the test.
     env: { gateway: { UPSTREAM_EJECT_MS: '1000' } },
@@ -50,16 +53,22 @@ describe('scale-out with nothing to replicate', () => {
       seen.set(servedBy(reply), (seen.get(servedBy(reply)) ?? 0) + 1);
     }
     expect([...seen.keys()].sort()).toEqual([
-      'auth-service/auth-1', 'auth-service/auth-2',
-      'catalog-service/catalog-1', 'catalog-service/catalog-2',
-      'orders-service/orders-1', 'orders-service/orders-2', 'orders-service/orders-3',
+      'auth-service/auth-1',
+      'auth-service/auth-2',
+      'catalog-service/catalog-1',
+      'catalog-service/catalog-2',
+      'orders-service/orders-1',
+      'orders-service/orders-2',
+      'orders-service/orders-3',
     ]);
   });
 
   it('accepts a token signed by either auth replica on every service replica', async () => {
     const [auth1, auth2] = cluster.replicasOf('auth');
     for (const auth of [auth1!, auth2!]) {
-      const login = await call(auth.url, 'POST', '/auth/login', { body: { username: 'scaler', password: 'scaler-password' } });
+      const login = await call(auth.url, 'POST', '/auth/login', {
+        body: { username: 'scaler', password: 'scaler-password' },
+      });
       expect(servedBy(login)).toBe(`auth-service/${auth.name}`);
       const replicas = new Set<string>();
       for (let i = 0; i < 6; i += 1) {
@@ -73,17 +82,31 @@ describe('scale-out with nothing to replicate', () => {
 
   it('detects reuse of a rotated refresh token across auth replicas (family state is in PostgreSQL)', async () => {
     const [auth1, auth2] = cluster.replicasOf('auth');
-    const login = await call(auth1!.url, 'POST', '/auth/login', { body: { username: 'scaler', password: 'scaler-password' } });
-    const rotated = await call(auth1!.url, 'POST', '/auth/refresh', { body: { refresh_token: login.body.refresh_token } });
+    const login = await call(auth1!.url, 'POST', '/auth/login', {
+      body: { username: 'scaler', password: 'scaler-password' },
+    });
+    const rotated = await call(auth1!.url, 'POST', '/auth/refresh', {
+      body: { refresh_token: login.body.refresh_token },
+    });
     expect(rotated.status).toBe(200);
-    const reuse = await call(auth2!.url, 'POST', '/auth/refresh', { body: { refresh_token: login.body.refresh_token } });
+    const reuse = await call(auth2!.url, 'POST', '/auth/refresh', {
+      body: { refresh_token: login.body.refresh_token },
+    });
     expect(reuse.status).toBe(401);
-    expect((await call(auth1!.url, 'POST', '/auth/refresh', { body: { refresh_token: rotated.body.refresh_token } })).status).toBe(401);
+    expect(
+      (await call(auth1!.url, 'POST', '/auth/refresh', { body: { refresh_token: rotated.body.refresh_token } })).status,
+    ).toBe(401);
   });
 
   it('makes zero auth-store queries for authenticated API calls, and a handful for a refresh', async () => {
     // Requests' queries only: not health checks, nor the replicas' own timers (key reloads, pruning).
-    const authQueries = () => sumOverReplicas(cluster.adminUrl, 'auth', 'db_queries_total', (labels) => !/^(health|none|signing-key\..*|.*\.prune)$/.test(labels['purpose'] ?? ''));
+    const authQueries = () =>
+      sumOverReplicas(
+        cluster.adminUrl,
+        'auth',
+        'db_queries_total',
+        (labels) => !/^(health|none|signing-key\..*|.*\.prune)$/.test(labels['purpose'] ?? ''),
+      );
     const before = await authQueries();
     for (let i = 0; i < 20; i += 1) expect((await call(gw, 'GET', '/api/orders', { token })).status).toBe(200);
     expect(await authQueries()).toBe(before);
@@ -97,8 +120,14 @@ describe('scale-out with nothing to replicate', () => {
 
   it('runs `npm run demo -- --base-url` against a running cluster', async () => {
     const demo = path.resolve(__dirname, '..', '..', 'dist', 'tools', 'demo', 'main.js');
-    const { stdout } = await promisify(execFile)(process.execPath, [demo, '--base-url', gw, '--admin-url', cluster.adminUrl, '--calls', '10'], { timeout: 60_000 });
-    expect(stdout).toContain('10 authenticated API calls: 10 token verifications at the gateway, 0 auth-store queries.');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [demo, '--base-url', gw, '--admin-url', cluster.adminUrl, '--calls', '10'],
+      { timeout: 60_000 },
+    );
+    expect(stdout).toContain(
+      '10 authenticated API calls: 10 token verifications at the gateway, 0 auth-store queries.',
+    );
     expect(stdout).toContain('The gateway balances over: auth x2, catalog x2, orders x3, profile x1');
     expect(stdout).toContain('Skipped against an external cluster');
   });
@@ -115,7 +144,10 @@ describe('scale-out with nothing to replicate', () => {
     await Promise.all(workers);
     expect(statuses).toHaveLength(100);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-    const replicas = (await (await fetch(`${cluster.adminUrl}/replicas`)).json()) as Record<string, Array<{ url: string; healthy: boolean }>>;
+    const replicas = (await (await fetch(`${cluster.adminUrl}/replicas`)).json()) as Record<
+      string,
+      Array<{ url: string; healthy: boolean }>
+    >;
     expect(replicas['orders']!.find((endpoint) => endpoint.url === victim.url)!.healthy).toBe(false);
     victim.start();
     await victim.waitUntilReady(30_000);
@@ -135,6 +167,8 @@ describe('scale-out with nothing to replicate', () => {
     for (const replica of authReplicas) replica.start();
     await Promise.all(authReplicas.map((replica) => replica.waitUntilReady(30_000)));
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the gateway's ejection (1 s here) runs out
-    expect((await call(gw, 'POST', '/auth/login', { body: { username: 'scaler', password: 'scaler-password' } })).status).toBe(200);
+    expect(
+      (await call(gw, 'POST', '/auth/login', { body: { username: 'scaler', password: 'scaler-password' } })).status,
+    ).toBe(200);
   });
 });

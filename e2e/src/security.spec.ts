@@ -43,7 +43,13 @@ beforeAll(async () => {
     gatewayPort: 0,
     scale: { auth: 2 },
     logLevel: 'debug',
-    env: { auth: authEnv, gateway: { JWKS_CACHE_MAX_AGE_SECONDS: '1' }, catalog: verifyTokens, orders: verifyTokens, profile: verifyTokens },
+    env: {
+      auth: authEnv,
+      gateway: { JWKS_CACHE_MAX_AGE_SECONDS: '1' },
+      catalog: verifyTokens,
+      orders: verifyTokens,
+      profile: verifyTokens,
+    },
   });
   gw = cluster.gatewayUrl;
   secrets.add(password);
@@ -187,19 +193,30 @@ describe('domain services verifying the forwarded token themselves', () => {
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ username: 'alice', roles: ['user'] });
     const catalog = cluster.replicasOf('catalog')[0]!.url;
-    expect((await call(catalog, 'POST', '/api/catalog/products', { token: alice.access_token, headers: forged, body: { name: 'x', price: 1 } })).status).toBe(403);
+    expect(
+      (
+        await call(catalog, 'POST', '/api/catalog/products', {
+          token: alice.access_token,
+          headers: forged,
+          body: { name: 'x', price: 1 },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('and work through the gateway', async () => {
     const alice = await login('alice');
-    const res = await call(gw, 'GET', '/api/profile/me', { token: alice.access_token, headers: { 'X-User-Name': 'mallory' } });
+    const res = await call(gw, 'GET', '/api/profile/me', {
+      token: alice.access_token,
+      headers: { 'X-User-Name': 'mallory' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.username).toBe('alice');
   });
 });
 
 describe('hygiene', () => {
-  it('puts security headers on proxied answers and the gateway\'s own, and no X-Powered-By', async () => {
+  it("puts security headers on proxied answers and the gateway's own, and no X-Powered-By", async () => {
     const alice = await login('alice');
     for (const res of [
       await call(gw, 'GET', '/api/profile/me', { token: alice.access_token }),
@@ -214,11 +231,18 @@ describe('hygiene', () => {
     }
   });
 
-  it('never writes a password or a token to any service\'s log', async () => {
+  it("never writes a password or a token to any service's log", async () => {
     await sleep(300);
     const logDir = path.join(dataDir, 'logs');
     const files = await readdir(logDir);
-    expect(files.sort()).toEqual(['auth-1.log', 'auth-2.log', 'catalog-1.log', 'gateway-1.log', 'orders-1.log', 'profile-1.log']);
+    expect(files.sort()).toEqual([
+      'auth-1.log',
+      'auth-2.log',
+      'catalog-1.log',
+      'gateway-1.log',
+      'orders-1.log',
+      'profile-1.log',
+    ]);
     const logs = (await Promise.all(files.map((file) => readFile(path.join(logDir, file), 'utf8')))).join('\n');
     expect(logs).toContain('"status":401'); // the logs are there, at debug level, and hold the failed logins
     expect(secrets.size).toBeGreaterThan(20);

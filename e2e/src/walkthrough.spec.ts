@@ -22,7 +22,13 @@ let gw: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-e2e-'));
-  cluster = await startLocalCluster({ dataDir, gatewayPort: 0, scale: { auth: 2, orders: 2 }, admin, logLevel: 'warn' });
+  cluster = await startLocalCluster({
+    dataDir,
+    gatewayPort: 0,
+    scale: { auth: 2, orders: 2 },
+    admin,
+    logLevel: 'warn',
+  });
   gw = cluster.gatewayUrl;
 }, 120_000);
 
@@ -55,15 +61,27 @@ describe('README walkthrough through the gateway', () => {
     const { header, payload, signature } = jwt.decode(tokens.access_token, { complete: true })!;
     expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt', kid: expect.any(String) });
     expect(payload).toMatchObject({
-      iss: gw, aud: 'jwt-msa-api', sub: state.aliceId, exp: expect.any(Number), iat: expect.any(Number), jti: expect.any(String), // registered
+      iss: gw,
+      aud: 'jwt-msa-api',
+      sub: state.aliceId,
+      exp: expect.any(Number),
+      iat: expect.any(Number),
+      jti: expect.any(String), // registered
       [IS_ADMIN]: false, // public
-      username: 'alice', roles: ['user'], // private
+      username: 'alice',
+      roles: ['user'], // private
     });
     expect(signature.length).toBeGreaterThan(300);
     // Anyone can check the signature with the published key alone: no store, no call to the issuer.
     const jwks = await call(gw, 'GET', '/.well-known/jwks.json');
     const jwk = jwks.body.keys.find((key: { kid: string }) => key.kid === header.kid);
-    expect(() => jwt.verify(tokens.access_token, createPublicKey({ key: jwk, format: 'jwk' }), { algorithms: ['RS256'], audience: 'jwt-msa-api', issuer: gw })).not.toThrow();
+    expect(() =>
+      jwt.verify(tokens.access_token, createPublicKey({ key: jwk, format: 'jwk' }), {
+        algorithms: ['RS256'],
+        audience: 'jwt-msa-api',
+        issuer: gw,
+      }),
+    ).not.toThrow();
     const discovery = await call(gw, 'GET', '/.well-known/openid-configuration');
     expect(discovery.body).toMatchObject({ issuer: gw, jwks_uri: `${gw}/.well-known/jwks.json` });
   });
@@ -78,7 +96,9 @@ describe('README walkthrough through the gateway', () => {
 
   it('lets only an admin create a product (403, then 201)', async () => {
     const product = { name: 'Walkthrough mug', price: 12.5 };
-    expect((await call(gw, 'POST', '/api/catalog/products', { token: state.alice!.access_token, body: product })).status).toBe(403);
+    expect(
+      (await call(gw, 'POST', '/api/catalog/products', { token: state.alice!.access_token, body: product })).status,
+    ).toBe(403);
     const adminTokens = await login(admin.username, admin.password);
     expect(jwt.decode(adminTokens.access_token)).toMatchObject({ roles: ['user', 'admin'], [IS_ADMIN]: true });
     const created = await call(gw, 'POST', '/api/catalog/products', { token: adminTokens.access_token, body: product });
@@ -88,37 +108,59 @@ describe('README walkthrough through the gateway', () => {
   });
 
   it('places and lists orders as the caller', async () => {
-    const placed = await call(gw, 'POST', '/api/orders', { token: state.alice!.access_token, body: { productId: state.productId, quantity: 2 } });
+    const placed = await call(gw, 'POST', '/api/orders', {
+      token: state.alice!.access_token,
+      body: { productId: state.productId, quantity: 2 },
+    });
     expect(placed.status).toBe(201);
     expect(placed.body).toMatchObject({ userId: state.aliceId, productId: state.productId, quantity: 2 });
     expect(placed.body.total).toBeCloseTo(placed.body.unitPrice * 2, 2);
     state.orderId = placed.body.id;
     const list = await call(gw, 'GET', '/api/orders', { token: state.alice!.access_token });
     expect(list.body.items.map((order: { id: string }) => order.id)).toEqual([state.orderId]);
-    expect((await call(gw, 'GET', `/api/orders/${state.orderId}`, { token: state.alice!.access_token })).status).toBe(200);
-    expect((await call(gw, 'POST', '/api/orders', { token: state.alice!.access_token, body: { productId: state.productId, quantity: 0 } })).status).toBe(400);
+    expect((await call(gw, 'GET', `/api/orders/${state.orderId}`, { token: state.alice!.access_token })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await call(gw, 'POST', '/api/orders', {
+          token: state.alice!.access_token,
+          body: { productId: state.productId, quantity: 0 },
+        })
+      ).status,
+    ).toBe(400);
   });
 
-  it('keeps one user out of another user\'s orders', async () => {
+  it("keeps one user out of another user's orders", async () => {
     await call(gw, 'POST', '/auth/register', { body: { username: 'bob', password: 'bob-password' } });
     const bob = await login('bob', 'bob-password');
     expect((await call(gw, 'GET', `/api/orders/${state.orderId}`, { token: bob.access_token })).status).toBe(404);
     expect((await call(gw, 'GET', '/api/orders', { token: bob.access_token })).body.items).toEqual([]);
   });
 
-  it('serves the profile from the claims plus the profile service\'s own data', async () => {
+  it("serves the profile from the claims plus the profile service's own data", async () => {
     const token = state.alice!.access_token;
-    expect((await call(gw, 'GET', '/api/profile/me', { token })).body).toEqual({ sub: state.aliceId, username: 'alice', roles: ['user'], displayName: null });
+    expect((await call(gw, 'GET', '/api/profile/me', { token })).body).toEqual({
+      sub: state.aliceId,
+      username: 'alice',
+      roles: ['user'],
+      displayName: null,
+    });
     const updated = await call(gw, 'PUT', '/api/profile/me', { token, body: { displayName: 'Alice A.' } });
     expect(updated.status).toBe(200);
     expect((await call(gw, 'GET', '/api/profile/me', { token })).body.displayName).toBe('Alice A.');
   });
 
   it('refuses requests without a valid token, whatever identity headers the client sends', async () => {
-    const forged = await call(gw, 'GET', '/api/orders', { headers: { 'X-User-Id': state.aliceId!, 'X-User-Roles': 'admin' } });
+    const forged = await call(gw, 'GET', '/api/orders', {
+      headers: { 'X-User-Id': state.aliceId!, 'X-User-Roles': 'admin' },
+    });
     expect(forged.status).toBe(401);
     expect(forged.headers.get('www-authenticate')).toBe('Bearer realm="jwt-msa"');
-    const tampered = state.alice!.access_token.replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ sub: state.aliceId, roles: ['admin'] })).toString('base64url')}.`);
+    const tampered = state.alice!.access_token.replace(
+      /\.[^.]+\./,
+      `.${Buffer.from(JSON.stringify({ sub: state.aliceId, roles: ['admin'] })).toString('base64url')}.`,
+    );
     expect((await call(gw, 'GET', '/api/orders', { token: tampered })).status).toBe(401);
   });
 
@@ -130,30 +172,41 @@ describe('README walkthrough through the gateway', () => {
     const reuse = await call(gw, 'POST', '/auth/refresh', { body: { refresh_token: first } });
     expect(reuse.status).toBe(401);
     expect(reuse.body.error).toBe('invalid_grant');
-    expect((await call(gw, 'POST', '/auth/refresh', { body: { refresh_token: rotated.body.refresh_token } })).status).toBe(401);
+    expect(
+      (await call(gw, 'POST', '/auth/refresh', { body: { refresh_token: rotated.body.refresh_token } })).status,
+    ).toBe(401);
   });
 
   it('logs out by revoking the refresh token family', async () => {
     const tokens = await login('alice', 'alice-password');
-    expect((await call(gw, 'POST', '/auth/logout', { body: { refresh_token: tokens.refresh_token } })).status).toBe(204);
-    expect((await call(gw, 'POST', '/auth/refresh', { body: { refresh_token: tokens.refresh_token } })).status).toBe(401);
+    expect((await call(gw, 'POST', '/auth/logout', { body: { refresh_token: tokens.refresh_token } })).status).toBe(
+      204,
+    );
+    expect((await call(gw, 'POST', '/auth/refresh', { body: { refresh_token: tokens.refresh_token } })).status).toBe(
+      401,
+    );
   });
 
   it('balances over every replica of a scaled service', async () => {
     const token = state.alice!.access_token;
     const servedBy = new Set<string>();
-    for (let i = 0; i < 6; i += 1) servedBy.add((await call(gw, 'GET', '/api/orders', { token })).headers.get('x-served-by')!);
+    for (let i = 0; i < 6; i += 1)
+      servedBy.add((await call(gw, 'GET', '/api/orders', { token })).headers.get('x-served-by')!);
     expect([...servedBy].sort()).toEqual(['orders-service/orders-1', 'orders-service/orders-2']);
     const authReplicas = new Set<string>();
-    for (let i = 0; i < 4; i += 1) authReplicas.add((await call(gw, 'GET', '/.well-known/jwks.json')).headers.get('x-served-by')!);
+    for (let i = 0; i < 4; i += 1)
+      authReplicas.add((await call(gw, 'GET', '/.well-known/jwks.json')).headers.get('x-served-by')!);
     expect([...authReplicas].sort()).toEqual(['auth-service/auth-1', 'auth-service/auth-2']);
   });
 
-  it('hides the services\' internal endpoints behind the gateway', async () => {
+  it("hides the services' internal endpoints behind the gateway", async () => {
     expect((await call(gw, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
     // fetch would normalize the dot segments away; send the raw path as an attacker would.
     const raw = await new Promise<number | undefined>((resolve, reject) => {
-      get(`${gw}/`, { path: '/api/orders/%2e%2e/%2e%2e/readyz' }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject);
+      get(`${gw}/`, { path: '/api/orders/%2e%2e/%2e%2e/readyz' }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      }).on('error', reject);
     });
     expect(raw).toBe(400);
     expect((await call(gw, 'GET', '/metrics')).status).toBe(404);
@@ -174,14 +227,22 @@ describe('the README curl walkthrough', () => {
     const statuses = [...stdout.matchAll(/ \[(\d{3})\]$/gm)].map((match) => match[1]);
     expect(statuses).toEqual([
       expect.stringMatching(/^(201|409)$/), // register (409 when alice exists)
-      '200', '403', '201', // catalog: list, create as alice, create as admin
-      '201', '200', // order, list
-      '200', '200', // profile put, get
+      '200',
+      '403',
+      '201', // catalog: list, create as alice, create as admin
+      '201',
+      '200', // order, list
+      '200',
+      '200', // profile put, get
       '401', // forged identity headers
-      '401', '401', // reused refresh token, then its revoked family
-      '204', '401', // logout, then refresh
+      '401',
+      '401', // reused refresh token, then its revoked family
+      '204',
+      '401', // logout, then refresh
     ]);
     expect(stdout).toContain('header: {"alg":"RS256","typ":"at+jwt","kid":"');
-    expect(stdout).toMatch(/payload: \{.*"https:\/\/jwt-msa\.example\.com\/jwt_claims\/is_admin":false.*"username":"alice"/);
+    expect(stdout).toMatch(
+      /payload: \{.*"https:\/\/jwt-msa\.example\.com\/jwt_claims\/is_admin":false.*"username":"alice"/,
+    );
   });
 });

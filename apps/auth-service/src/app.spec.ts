@@ -28,7 +28,13 @@ function newReplica(instance: string): AuthApp {
 
 beforeAll(async () => {
   testDb = await createTestDatabase('auth');
-  db = new Database({ url: testDb.url, poolSize: 5, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'auth-test' });
+  db = new Database({
+    url: testDb.url,
+    poolSize: 5,
+    statementTimeoutMs: 5000,
+    connectionTimeoutMs: 3000,
+    applicationName: 'auth-test',
+  });
   await runMigrations(db, authMigrations);
   auth = newReplica('auth-1');
   await auth.keys.load();
@@ -51,7 +57,11 @@ describe('POST /auth/register', () => {
   });
 
   it('stores only an scrypt hash of the password', async () => {
-    const rows = await db.query<{ password_hash: string }>('test', 'SELECT password_hash FROM users WHERE username = $1', ['alice']);
+    const rows = await db.query<{ password_hash: string }>(
+      'test',
+      'SELECT password_hash FROM users WHERE username = $1',
+      ['alice'],
+    );
     expect(rows[0]?.password_hash).toMatch(/^scrypt\$12\$8\$1\$/);
     expect(rows[0]?.password_hash).not.toContain('correct horse');
   });
@@ -70,7 +80,10 @@ describe('POST /auth/register', () => {
     [{ username: 42, password: 'longenough' }, /username must be a string/],
     [['bob', 'longenough'], /body must be a JSON object/],
   ])('answers 400 with a clear message for %j', async (body, message) => {
-    const res = await request(auth.app).post('/auth/register').send(body as object).expect(400);
+    const res = await request(auth.app)
+      .post('/auth/register')
+      .send(body as object)
+      .expect(400);
     expect(res.body.error).toBe('invalid_request');
     expect(res.body.message).toMatch(message);
   });
@@ -81,13 +94,22 @@ describe('POST /auth/login', () => {
     const res = await login('alice').expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({
-      access_token: expect.any(String), token_type: 'Bearer', expires_in: 900,
-      refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), refresh_expires_in: 604800,
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      refresh_expires_in: 604800,
     });
     const decoded = jwt.decode(res.body.access_token, { complete: true })!;
     expect(decoded.header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: auth.keys.signingKey().kid });
     const claims = decoded.payload as jwt.JwtPayload;
-    expect(claims).toMatchObject({ iss: 'http://gateway.test', aud: 'jwt-msa-api', username: 'alice', roles: ['user'], [IS_ADMIN_CLAIM]: false });
+    expect(claims).toMatchObject({
+      iss: 'http://gateway.test',
+      aud: 'jwt-msa-api',
+      username: 'alice',
+      roles: ['user'],
+      [IS_ADMIN_CLAIM]: false,
+    });
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -109,7 +131,9 @@ describe('POST /auth/login', () => {
 describe('refresh token rotation', () => {
   it('rotates: each refresh token works once and yields a new pair', async () => {
     const first = (await login('alice')).body;
-    const second = (await request(auth.app).post('/auth/refresh').send({ refresh_token: first.refresh_token }).expect(200)).body;
+    const second = (
+      await request(auth.app).post('/auth/refresh').send({ refresh_token: first.refresh_token }).expect(200)
+    ).body;
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(jwt.decode(second.access_token)).toMatchObject({ username: 'alice' });
     await request(auth.app).post('/auth/refresh').send({ refresh_token: second.refresh_token }).expect(200);
@@ -117,8 +141,13 @@ describe('refresh token rotation', () => {
 
   it('revokes the whole family when a rotated token is reused', async () => {
     const first = (await login('alice')).body;
-    const second = (await request(auth.app).post('/auth/refresh').send({ refresh_token: first.refresh_token }).expect(200)).body;
-    const reuse = await request(auth.app).post('/auth/refresh').send({ refresh_token: first.refresh_token }).expect(401);
+    const second = (
+      await request(auth.app).post('/auth/refresh').send({ refresh_token: first.refresh_token }).expect(200)
+    ).body;
+    const reuse = await request(auth.app)
+      .post('/auth/refresh')
+      .send({ refresh_token: first.refresh_token })
+      .expect(401);
     expect(reuse.body).toEqual({ error: 'invalid_grant', message: 'The refresh token is invalid, expired or revoked' });
     // The legitimate-looking newest token of that family is dead too.
     await request(auth.app).post('/auth/refresh').send({ refresh_token: second.refresh_token }).expect(401);
@@ -134,7 +163,10 @@ describe('refresh token rotation', () => {
   });
 
   it('rejects unknown and malformed refresh tokens', async () => {
-    await request(auth.app).post('/auth/refresh').send({ refresh_token: 'x'.repeat(43) }).expect(401);
+    await request(auth.app)
+      .post('/auth/refresh')
+      .send({ refresh_token: 'x'.repeat(43) })
+      .expect(401);
     await request(auth.app).post('/auth/refresh').send({}).expect(400);
   });
 
@@ -159,13 +191,19 @@ describe('key publication', () => {
 
   it('serves OpenID discovery metadata pointing at the JWKS', async () => {
     const res = await request(auth.app).get('/.well-known/openid-configuration').expect(200);
-    expect(res.body).toMatchObject({ issuer: 'http://gateway.test', jwks_uri: 'http://gateway.test/.well-known/jwks.json' });
+    expect(res.body).toMatchObject({
+      issuer: 'http://gateway.test',
+      jwks_uri: 'http://gateway.test/.well-known/jwks.json',
+    });
   });
 
   it('shares one signing key between replicas, even when they start together', async () => {
     const replicas = [newReplica('auth-2'), newReplica('auth-3')];
     await Promise.all(replicas.map((replica) => replica.keys.load()));
-    expect(replicas.map((replica) => replica.keys.signingKey().kid)).toEqual([auth.keys.signingKey().kid, auth.keys.signingKey().kid]);
+    expect(replicas.map((replica) => replica.keys.signingKey().kid)).toEqual([
+      auth.keys.signingKey().kid,
+      auth.keys.signingKey().kid,
+    ]);
     const token = (await login('alice')).body.access_token;
     const jwks = (await request(replicas[1]!.app).get('/.well-known/jwks.json')).body;
     expect(jwks.keys[0].kid).toBe(jwt.decode(token, { complete: true })!.header.kid);
@@ -187,12 +225,18 @@ describe('signing keys from a mounted secret (SIGNING_KEY_FILE)', () => {
     const [first, second] = await Promise.all([generateSigningKey(), generateSigningKey()]);
     const file = path.join(dir, 'signing-keys.pem');
     await writeFile(file, `${exportPrivateKeyPem(first!)}\n${exportPrivateKeyPem(second!)}`);
-    const config = loadAuthConfig({ DATABASE_URL: testDb.url, SIGNING_KEY_FILE: file, PASSWORD_SCRYPT_LOG2_COST: '12' });
+    const config = loadAuthConfig({
+      DATABASE_URL: testDb.url,
+      SIGNING_KEY_FILE: file,
+      PASSWORD_SCRYPT_LOG2_COST: '12',
+    });
     const fromFile = createAuthApp({ config, db, logger: createLogger('auth-service', 'file', 'silent') });
     await fromFile.keys.load();
     const jwks = (await request(fromFile.app).get('/.well-known/jwks.json')).body;
     expect(jwks.keys.map((key: { kid: string }) => key.kid)).toEqual([first!.kid, second!.kid]);
-    const token = (await request(fromFile.app).post('/auth/login').send({ username: 'alice', password: 'correct horse' }).expect(200)).body.access_token;
+    const token = (
+      await request(fromFile.app).post('/auth/login').send({ username: 'alice', password: 'correct horse' }).expect(200)
+    ).body.access_token;
     expect(jwt.decode(token, { complete: true })!.header.kid).toBe(first!.kid);
     await rm(dir, { recursive: true, force: true });
   });

@@ -34,11 +34,17 @@ export interface AuthApp {
 
 /** Wires the issuer; no I/O here (see main.ts for keys, migrations and listen). */
 export function createAuthApp({ config, db, logger, metrics }: AuthDependencies): AuthApp {
-  const keys = new KeyRing(config.signingKeyFile
-    ? fileKeySource(config.signingKeyFile)
-    : databaseKeySource(new SigningKeyRepository(db), config.signingKeyBits));
+  const keys = new KeyRing(
+    config.signingKeyFile
+      ? fileKeySource(config.signingKeyFile)
+      : databaseKeySource(new SigningKeyRepository(db), config.signingKeyBits),
+  );
   const accounts = new Accounts(new UserRepository(db), new PasswordHasher(config.scryptCost));
-  const signer = new AccessTokenSigner({ issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
+  const signer = new AccessTokenSigner({
+    issuer: config.issuer,
+    audience: config.audience,
+    ttlSeconds: config.accessTokenTtlSeconds,
+  });
   const grants = new TokenGrants(db, signer, keys, config.refreshTokenTtlSeconds);
   const throttle = new LoginThrottle(new LoginThrottleRepository(db), {
     windowSeconds: config.loginThrottleWindowSeconds,

@@ -14,7 +14,17 @@ const THROTTLE_PRUNE_INTERVAL_MS = 60_000;
  * without a restart) and pruning login counters that can no longer block anyone. Failures are
  * logged and retried at the next tick; the timers never keep the process alive.
  */
-export function authBackground({ keys, throttle, keyReloadMs, logger }: { keys: KeyRing; throttle: LoginThrottle; keyReloadMs: number; logger: Logger }): Background {
+export function authBackground({
+  keys,
+  throttle,
+  keyReloadMs,
+  logger,
+}: {
+  keys: KeyRing;
+  throttle: LoginThrottle;
+  keyReloadMs: number;
+  logger: Logger;
+}): Background {
   let pruneTimer: NodeJS.Timeout | undefined;
   return {
     start: () => {

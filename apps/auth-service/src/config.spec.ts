@@ -14,6 +14,9 @@ describe('auth-service config', () => {
     const config = (env: Record<string, string>) => loadAuthConfig({ DATABASE_URL: 'postgres://h/db', ...env });
     expect(() => adminCredentials(config({ ADMIN_USERNAME: 'admin' }))).toThrow(ConfigError);
     expect(() => adminCredentials(config({ ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'short' }))).toThrow('at least 8');
-    expect(adminCredentials(config({ ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'long enough' }))).toEqual({ username: 'admin', password: 'long enough' });
+    expect(adminCredentials(config({ ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'long enough' }))).toEqual({
+      username: 'admin',
+      password: 'long enough',
+    });
   });
 });

@@ -30,15 +30,23 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-async function rotate(args: string[], config: AuthConfig = loadAuthConfig(env())): Promise<{ code: ExitCode; output: string }> {
+async function rotate(
+  args: string[],
+  config: AuthConfig = loadAuthConfig(env()),
+): Promise<{ code: ExitCode; output: string }> {
   const lines: string[] = [];
   const code = await rotateKeysCommand(args, { config, db, print: (line) => lines.push(line) });
   return { code, output: lines.join('\n') };
 }
 
-const jwksKids = async (replica: AuthApp) => (await request(replica.app).get('/.well-known/jwks.json').expect(200)).body.keys.map((key: { kid: string }) => key.kid);
+const jwksKids = async (replica: AuthApp) =>
+  (await request(replica.app).get('/.well-known/jwks.json').expect(200)).body.keys.map(
+    (key: { kid: string }) => key.kid,
+  );
 const signingKid = async (replica: AuthApp) => {
-  const { access_token } = (await request(replica.app).post('/auth/login').send({ username: 'alice', password: 'alice-password' }).expect(200)).body;
+  const { access_token } = (
+    await request(replica.app).post('/auth/login').send({ username: 'alice', password: 'alice-password' }).expect(200)
+  ).body;
   return jwt.decode(access_token, { complete: true })!.header.kid!;
 };
 /** Waits for the replicas' periodic reload (every 100 ms here). */
@@ -46,14 +54,29 @@ const reloaded = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 beforeAll(async () => {
   testDb = await createTestDatabase('auth_rotation');
-  db = new Database({ url: testDb.url, poolSize: 5, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'auth-rotation-test' });
+  db = new Database({
+    url: testDb.url,
+    poolSize: 5,
+    statementTimeoutMs: 5000,
+    connectionTimeoutMs: 3000,
+    applicationName: 'auth-rotation-test',
+  });
   await runMigrations(db, authMigrations);
-  replicas = ['auth-1', 'auth-2'].map((instance) => createAuthApp({ config: loadAuthConfig(env({ INSTANCE_ID: instance })), db, logger: createLogger('auth-service', instance, 'silent') }));
+  replicas = ['auth-1', 'auth-2'].map((instance) =>
+    createAuthApp({
+      config: loadAuthConfig(env({ INSTANCE_ID: instance })),
+      db,
+      logger: createLogger('auth-service', instance, 'silent'),
+    }),
+  );
   for (const replica of replicas) {
     await replica.keys.load();
     replica.background.start();
   }
-  await request(replicas[0]!.app).post('/auth/register').send({ username: 'alice', password: 'alice-password' }).expect(201);
+  await request(replicas[0]!.app)
+    .post('/auth/register')
+    .send({ username: 'alice', password: 'alice-password' })
+    .expect(201);
 });
 afterAll(async () => {
   replicas.forEach((replica) => replica.background.stop());
@@ -83,7 +106,10 @@ describe('keys:rotate', () => {
   });
 
   it('add again: refused while a key is pending', async () => {
-    expect(await rotate(['add'])).toEqual({ code: 1, output: `A pending key exists already (${second}): activate it first.` });
+    expect(await rotate(['add'])).toEqual({
+      code: 1,
+      output: `A pending key exists already (${second}): activate it first.`,
+    });
   });
 
   it('activate: refused until the new key has been published long enough', async () => {
@@ -95,8 +121,13 @@ describe('keys:rotate', () => {
   });
 
   it('activate: the new key signs on every replica; the old one stays published and loses its private key', async () => {
-    const oldToken = (await request(replicas[0]!.app).post('/auth/login').send({ username: 'alice', password: 'alice-password' })).body.access_token;
-    const { code, output } = await rotate(['activate'], loadAuthConfig(env({ SIGNING_KEY_ACTIVATION_DELAY_SECONDS: '0' })));
+    const oldToken = (
+      await request(replicas[0]!.app).post('/auth/login').send({ username: 'alice', password: 'alice-password' })
+    ).body.access_token;
+    const { code, output } = await rotate(
+      ['activate'],
+      loadAuthConfig(env({ SIGNING_KEY_ACTIVATION_DELAY_SECONDS: '0' })),
+    );
     expect(code).toBe(0);
     expect(output).toContain(`Key ${second} signs now`);
     expect(output).toContain(`Key ${first} is retired`);
@@ -106,8 +137,14 @@ describe('keys:rotate', () => {
       expect(await jwksKids(replica)).toEqual([second, first]);
     }
     expect(jwt.decode(oldToken, { complete: true })!.header.kid).toBe(first);
-    const rows = await db.query<{ kid: string; status: string; has_private_key: boolean }>('test', 'SELECT kid, status, private_key_pem IS NOT NULL AS has_private_key FROM signing_keys ORDER BY created_at');
-    expect(rows).toEqual([{ kid: first, status: 'retired', has_private_key: false }, { kid: second, status: 'active', has_private_key: true }]);
+    const rows = await db.query<{ kid: string; status: string; has_private_key: boolean }>(
+      'test',
+      'SELECT kid, status, private_key_pem IS NOT NULL AS has_private_key FROM signing_keys ORDER BY created_at',
+    );
+    expect(rows).toEqual([
+      { kid: first, status: 'retired', has_private_key: false },
+      { kid: second, status: 'active', has_private_key: true },
+    ]);
   });
 
   it('activate again: nothing pending', async () => {
@@ -116,12 +153,16 @@ describe('keys:rotate', () => {
 
   it('retire: keeps the retired key while tokens it signed may still be valid', async () => {
     expect(await rotate(['retire'])).toEqual({ code: 0, output: 'No retired key is old enough to remove.' });
-    await db.query('test', "UPDATE signing_keys SET retired_at = now() - interval '80 seconds' WHERE kid = $1", [first]);
+    await db.query('test', "UPDATE signing_keys SET retired_at = now() - interval '80 seconds' WHERE kid = $1", [
+      first,
+    ]);
     expect((await rotate(['retire'])).output).toBe('No retired key is old enough to remove.'); // 80 s < 60 s TTL + 30 s grace
   });
 
   it('retire: removes it from the JWKS once its last token has expired', async () => {
-    await db.query('test', "UPDATE signing_keys SET retired_at = now() - interval '91 seconds' WHERE kid = $1", [first]);
+    await db.query('test', "UPDATE signing_keys SET retired_at = now() - interval '91 seconds' WHERE kid = $1", [
+      first,
+    ]);
     expect(await rotate(['retire'])).toEqual({ code: 0, output: `Removed from the JWKS: ${first}.` });
     await reloaded();
     for (const replica of replicas) expect(await jwksKids(replica)).toEqual([second]);
@@ -162,16 +203,38 @@ describe('key reloading', () => {
 describe('migration of keys from before the lifecycle', () => {
   it('keeps the newest live key active and retires the others without their private keys', async () => {
     const fresh = await createTestDatabase('auth_key_migration');
-    const old = new Database({ url: fresh.url, poolSize: 2, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'migration-test' });
+    const old = new Database({
+      url: fresh.url,
+      poolSize: 2,
+      statementTimeoutMs: 5000,
+      connectionTimeoutMs: 3000,
+      applicationName: 'migration-test',
+    });
     try {
-      await runMigrations(old, authMigrations.filter((migration) => migration.id === 1));
+      await runMigrations(
+        old,
+        authMigrations.filter((migration) => migration.id === 1),
+      );
       const [older, newer] = [await generateSigningKey(), await generateSigningKey()];
-      for (const [key, age] of [[older!, '2 days'], [newer!, '1 day']] as const) {
-        await old.query('test', "INSERT INTO signing_keys (kid, private_key_pem, public_jwk, created_at) VALUES ($1, $2, $3, now() - $4::interval)", [key.kid, exportPrivateKeyPem(key), JSON.stringify(key.publicJwk), age]);
+      for (const [key, age] of [
+        [older!, '2 days'],
+        [newer!, '1 day'],
+      ] as const) {
+        await old.query(
+          'test',
+          'INSERT INTO signing_keys (kid, private_key_pem, public_jwk, created_at) VALUES ($1, $2, $3, now() - $4::interval)',
+          [key.kid, exportPrivateKeyPem(key), JSON.stringify(key.publicJwk), age],
+        );
       }
       await runMigrations(old, authMigrations);
-      const rows = await old.query('test', 'SELECT kid, status, private_key_pem IS NOT NULL AS has_private_key FROM signing_keys ORDER BY created_at');
-      expect(rows).toEqual([{ kid: older!.kid, status: 'retired', has_private_key: false }, { kid: newer!.kid, status: 'active', has_private_key: true }]);
+      const rows = await old.query(
+        'test',
+        'SELECT kid, status, private_key_pem IS NOT NULL AS has_private_key FROM signing_keys ORDER BY created_at',
+      );
+      expect(rows).toEqual([
+        { kid: older!.kid, status: 'retired', has_private_key: false },
+        { kid: newer!.kid, status: 'active', has_private_key: true },
+      ]);
     } finally {
       await old.close();
       await fresh.drop();

@@ -38,12 +38,21 @@ function replica(instance: string): AuthApp {
 
 beforeAll(async () => {
   testDb = await createTestDatabase('auth_throttle');
-  db = new Database({ url: testDb.url, poolSize: 5, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'auth-throttle-test' });
+  db = new Database({
+    url: testDb.url,
+    poolSize: 5,
+    statementTimeoutMs: 5000,
+    connectionTimeoutMs: 3000,
+    applicationName: 'auth-throttle-test',
+  });
   await runMigrations(db, authMigrations);
   replicas = [replica('auth-1'), replica('auth-2')];
   await Promise.all(replicas.map((r) => r.keys.load()));
   for (const username of ['victim', 'bystander', 'carol']) {
-    await request(replicas[0]!.app).post('/auth/register').send({ username, password: `${username}-password` }).expect(201);
+    await request(replicas[0]!.app)
+      .post('/auth/register')
+      .send({ username, password: `${username}-password` })
+      .expect(201);
   }
 });
 afterAll(async () => {
@@ -55,7 +64,10 @@ let attempts = 0;
 /** A login through the replicas in turn, from `client` as the gateway would report it. */
 function login(username: string, password: string, client: string) {
   attempts += 1;
-  return request(replicas[attempts % 2]!.app).post('/auth/login').set('X-Forwarded-For', client).send({ username, password });
+  return request(replicas[attempts % 2]!.app)
+    .post('/auth/login')
+    .set('X-Forwarded-For', client)
+    .send({ username, password });
 }
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 let nextAddress = 1;
@@ -63,9 +75,13 @@ const freshAddress = () => `198.51.100.${nextAddress++}`;
 
 describe('per account', () => {
   it('answers 429 with Retry-After once the allowance is used up, from any address and on any replica', async () => {
-    for (let i = 0; i < ACCOUNT_ATTEMPTS + 1; i += 1) await login('victim', 'wrong-password', freshAddress()).expect(401);
+    for (let i = 0; i < ACCOUNT_ATTEMPTS + 1; i += 1)
+      await login('victim', 'wrong-password', freshAddress()).expect(401);
     const blocked = await login('victim', 'wrong-password', freshAddress()).expect(429);
-    expect(blocked.body).toEqual({ error: 'too_many_attempts', message: expect.stringMatching(/try again in 1 seconds/) });
+    expect(blocked.body).toEqual({
+      error: 'too_many_attempts',
+      message: expect.stringMatching(/try again in 1 seconds/),
+    });
     expect(blocked.headers['retry-after']).toBe('1');
     // The right password does not get through a block either: otherwise it would not slow guessing.
     await login('victim', 'victim-password', freshAddress()).expect(429);
@@ -80,7 +96,8 @@ describe('per account', () => {
   });
 
   it('doubles the block with each further failure, up to the cap', async () => {
-    for (let i = 0; i < ACCOUNT_ATTEMPTS + 1; i += 1) await login('carol', 'wrong-password', freshAddress()).expect(401);
+    for (let i = 0; i < ACCOUNT_ATTEMPTS + 1; i += 1)
+      await login('carol', 'wrong-password', freshAddress()).expect(401);
     expect((await login('carol', 'x', freshAddress()).expect(429)).headers['retry-after']).toBe('1');
     await sleep(1.1);
     await login('carol', 'wrong-password', freshAddress()).expect(401);
@@ -108,14 +125,16 @@ describe('per client address', () => {
     await login('bystander', 'bystander-password', freshAddress()).expect(200);
   });
 
-  it('counts by the last X-Forwarded-For hop (the gateway\'s), ignoring what the client prepended', async () => {
+  it("counts by the last X-Forwarded-For hop (the gateway's), ignoring what the client prepended", async () => {
     const attacker = '203.0.113.8';
-    for (let i = 0; i < CLIENT_ATTEMPTS + 1; i += 1) await login(`spoof-${i}`, 'guess', `10.0.0.${i}, ${attacker}`).expect(401);
+    for (let i = 0; i < CLIENT_ATTEMPTS + 1; i += 1)
+      await login(`spoof-${i}`, 'guess', `10.0.0.${i}, ${attacker}`).expect(401);
     await login('spoof-last', 'guess', `192.0.2.99, ${attacker}`).expect(429);
   });
 
   it('counts an IPv6 client by its /64', async () => {
-    for (let i = 0; i < CLIENT_ATTEMPTS + 1; i += 1) await login(`v6-${i}`, 'guess', `2001:db8:1:2::${i + 1}`).expect(401);
+    for (let i = 0; i < CLIENT_ATTEMPTS + 1; i += 1)
+      await login(`v6-${i}`, 'guess', `2001:db8:1:2::${i + 1}`).expect(401);
     await login('v6-next', 'guess', '2001:db8:1:2:ffff:ffff:ffff:ffff').expect(429);
     await login('v6-next', 'guess', '2001:db8:1:3::1').expect(401);
   });
@@ -123,7 +142,10 @@ describe('per client address', () => {
 
 describe('housekeeping', () => {
   it('prunes counters that can no longer block anyone', async () => {
-    await db.query('test', "UPDATE login_throttle SET last_failure_at = now() - interval '2 minutes', blocked_until = NULL WHERE key LIKE 'client:203.0.113.%'");
+    await db.query(
+      'test',
+      "UPDATE login_throttle SET last_failure_at = now() - interval '2 minutes', blocked_until = NULL WHERE key LIKE 'client:203.0.113.%'",
+    );
     expect(await replicas[0]!.throttle.prune()).toBe(2);
     expect(await db.query('test', "SELECT 1 FROM login_throttle WHERE key LIKE 'client:203.0.113.%'")).toHaveLength(0);
   });
@@ -131,7 +153,13 @@ describe('housekeeping', () => {
 
 describe('backoffSeconds', () => {
   it.each([
-    [3, 0], [4, 1], [5, 2], [6, 4], [7, 8], [20, 300], [1000, 300],
+    [3, 0],
+    [4, 1],
+    [5, 2],
+    [6, 4],
+    [7, 8],
+    [20, 300],
+    [1000, 300],
   ])('after %i failures (allowance 3, base 1 s, cap 300 s) blocks %i s', (failures, seconds) => {
     expect(backoffSeconds(failures, 3, 1, 300)).toBe(seconds);
   });
@@ -139,7 +167,10 @@ describe('backoffSeconds', () => {
 
 describe('clientAddress', () => {
   const fake = (forwardedFor: string | undefined, peer = '127.0.0.1') =>
-    ({ headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }, socket: { remoteAddress: peer } }) as unknown as Request;
+    ({
+      headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+      socket: { remoteAddress: peer },
+    }) as unknown as Request;
   it.each([
     [undefined, '10.1.2.3', '10.1.2.3'],
     ['203.0.113.1', '127.0.0.1', '203.0.113.1'],

@@ -16,7 +16,10 @@ startService('auth-service', async () => {
   const { created } = await keys.load();
   if (created) {
     // Fine for development and for a single trusted database; production mounts a key (SIGNING_KEY_FILE).
-    logger.warn({ kid: keys.signingKey().kid }, 'GENERATED a signing key and stored it in the auth database; set SIGNING_KEY_FILE to use a key from a secret');
+    logger.warn(
+      { kid: keys.signingKey().kid },
+      'GENERATED a signing key and stored it in the auth database; set SIGNING_KEY_FILE to use a key from a secret',
+    );
   } else {
     logger.info({ kid: keys.signingKey().kid, source: keys.description }, 'loaded signing keys');
   }
@@ -27,5 +30,12 @@ startService('auth-service', async () => {
 
   background.start();
 
-  await runService({ app, host: config.host, port: config.port, logger, shutdownGraceMs: config.shutdownGraceMs, onShutdown: [async () => background.stop(), () => db.close()] });
+  await runService({
+    app,
+    host: config.host,
+    port: config.port,
+    logger,
+    shutdownGraceMs: config.shutdownGraceMs,
+    onShutdown: [async () => background.stop(), () => db.close()],
+  });
 });

@@ -11,11 +11,21 @@ let testDb: TestDatabase;
 let db: Database;
 let app: Express;
 
-const openDatabase = (url: string) => new Database({ url, poolSize: 5, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'catalog-test' });
+const openDatabase = (url: string) =>
+  new Database({
+    url,
+    poolSize: 5,
+    statementTimeoutMs: 5000,
+    connectionTimeoutMs: 3000,
+    applicationName: 'catalog-test',
+  });
 const admin = { 'x-user-id': 'admin-1', 'x-user-name': 'root', 'x-user-roles': 'user,admin' };
 const user = { 'x-user-id': 'user-1', 'x-user-name': 'alice', 'x-user-roles': 'user' };
 const createProduct = (body: unknown, headers: Record<string, string> = admin) =>
-  request(app).post('/api/catalog/products').set(headers).send(body as object);
+  request(app)
+    .post('/api/catalog/products')
+    .set(headers)
+    .send(body as object);
 
 beforeAll(async () => {
   testDb = await createTestDatabase('catalog');
@@ -36,7 +46,12 @@ describe('GET /api/catalog/products', () => {
     expect(res.headers['x-served-by']).toBe('catalog-service/catalog-1');
     expect(res.body).toEqual({
       items: [
-        { id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Mechanical keyboard', price: 89.9, createdAt: expect.any(String) },
+        {
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          name: 'Mechanical keyboard',
+          price: 89.9,
+          createdAt: expect.any(String),
+        },
         { id: expect.any(String), name: 'USB-C cable', price: 9.99, createdAt: expect.any(String) },
         { id: expect.any(String), name: '27-inch monitor', price: 249, createdAt: expect.any(String) },
       ],
@@ -81,7 +96,9 @@ describe('GET /api/catalog/products/:id', () => {
     const unknown = await request(app).get('/api/catalog/products/00000000-0000-4000-8000-000000000000').expect(404);
     expect(unknown.body).toEqual({ error: 'not_found', message: 'No product with this id' });
     for (const malformed of ['not-a-uuid', '1', "1' OR '1'='1", '00000000000040008000000000000000']) {
-      const res = await request(app).get(`/api/catalog/products/${encodeURIComponent(malformed)}`).expect(404);
+      const res = await request(app)
+        .get(`/api/catalog/products/${encodeURIComponent(malformed)}`)
+        .expect(404);
       expect(res.body).toEqual(unknown.body);
     }
   });
@@ -90,9 +107,16 @@ describe('GET /api/catalog/products/:id', () => {
 describe('POST /api/catalog/products', () => {
   it('lets an admin add a product, trimmed and priced exactly', async () => {
     const res = await createProduct({ name: '  Desk lamp ', price: 19.99 }).expect(201);
-    expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Desk lamp', price: 19.99, createdAt: expect.any(String) });
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'Desk lamp',
+      price: 19.99,
+      createdAt: expect.any(String),
+    });
     await request(app).get(`/api/catalog/products/${res.body.id}`).expect(200, res.body);
-    const rows = await db.query<{ price: string }>('test', 'SELECT price::text FROM products WHERE id = $1', [res.body.id]);
+    const rows = await db.query<{ price: string }>('test', 'SELECT price::text FROM products WHERE id = $1', [
+      res.body.id,
+    ]);
     expect(rows[0]?.price).toBe('19.99');
   });
 
@@ -103,7 +127,11 @@ describe('POST /api/catalog/products', () => {
 
   it('lists new products after the older ones', async () => {
     const res = await request(app).get('/api/catalog/products?offset=3').expect(200);
-    expect(res.body.items.map((item: { name: string }) => item.name)).toEqual(['Desk lamp', 'Sticker', 'x'.repeat(200)]);
+    expect(res.body.items.map((item: { name: string }) => item.name)).toEqual([
+      'Desk lamp',
+      'Sticker',
+      'x'.repeat(200),
+    ]);
     expect(res.body.total).toBe(6);
   });
 
@@ -133,8 +161,12 @@ describe('POST /api/catalog/products', () => {
   });
 
   it('rejects a price that JSON turns into Infinity', async () => {
-    const res = await request(app).post('/api/catalog/products').set(admin).set('content-type', 'application/json')
-      .send('{"name":"Cable","price":1e400}').expect(400);
+    const res = await request(app)
+      .post('/api/catalog/products')
+      .set(admin)
+      .set('content-type', 'application/json')
+      .send('{"name":"Cable","price":1e400}')
+      .expect(400);
     expect(res.body.message).toBe('price must be a finite number');
   });
 });

@@ -12,7 +12,13 @@ let db: Database;
 
 beforeAll(async () => {
   testDb = await createTestDatabase('catalog_identity');
-  db = new Database({ url: testDb.url, poolSize: 3, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'catalog-identity-test' });
+  db = new Database({
+    url: testDb.url,
+    poolSize: 3,
+    statementTimeoutMs: 5000,
+    connectionTimeoutMs: 3000,
+    applicationName: 'catalog-identity-test',
+  });
   await runMigrations(db, catalogMigrations);
 });
 afterAll(async () => {
@@ -21,12 +27,17 @@ afterAll(async () => {
 });
 
 const catalogApp = (env: Record<string, string>) =>
-  createCatalogApp({ config: loadCatalogConfig({ DATABASE_URL: testDb.url, ...env }), db, logger: createLogger('catalog-service', 'c-1', 'silent') });
+  createCatalogApp({
+    config: loadCatalogConfig({ DATABASE_URL: testDb.url, ...env }),
+    db,
+    logger: createLogger('catalog-service', 'c-1', 'silent'),
+  });
 
 // The catalog's probe is its admin-only write: root may add a product, alice may not.
 describeIdentityModes('catalog-service', () => ({
   app: catalogApp,
-  probe: (app, headers) => outcomeOf(request(app).post('/api/catalog/products').set(headers).send({ name: 'Probe', price: 1 })),
+  probe: (app, headers) =>
+    outcomeOf(request(app).post('/api/catalog/products').set(headers).send({ name: 'Probe', price: 1 })),
   expected: { alice: { status: 403 }, root: { status: 201 }, anonymous: { status: 401 } },
 }));
 

@@ -20,14 +20,16 @@ export function createAdminApp(metrics: GatewayMetrics, pools: Record<string, Up
       res.status(404).json({ error: 'not_found', message: `No upstream "${req.params.upstream}"` });
       return;
     }
-    const scraped = await Promise.all(pool.snapshot().map(async ({ url }) => {
-      try {
-        const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) });
-        return [url, response.ok ? await response.text() : null] as const;
-      } catch {
-        return [url, null] as const;
-      }
-    }));
+    const scraped = await Promise.all(
+      pool.snapshot().map(async ({ url }) => {
+        try {
+          const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) });
+          return [url, response.ok ? await response.text() : null] as const;
+        } catch {
+          return [url, null] as const;
+        }
+      }),
+    );
     res.json(Object.fromEntries(scraped));
   });
   return app;

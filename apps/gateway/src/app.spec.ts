@@ -6,7 +6,12 @@ import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa
 import { createGatewayApp, type GatewayApp } from './app';
 import { loadGatewayConfig } from './config';
 
-interface Seen { name: string; method: string; url: string; headers: IncomingHttpHeaders }
+interface Seen {
+  name: string;
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
 
 let key: SigningKey;
 const servers: Server[] = [];
@@ -28,7 +33,8 @@ async function upstream(name: string, behaviour: 'echo' | 'slow' = 'echo'): Prom
       res.setHeader('x-served-by', name);
       res.end(JSON.stringify({ served: name }));
     };
-    if (behaviour === 'slow') setTimeout(reply, 2000).unref(); else reply();
+    if (behaviour === 'slow') setTimeout(reply, 2000).unref();
+    else reply();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   servers.push(server);
@@ -46,7 +52,8 @@ async function deadUrl(): Promise<string> {
 const proxied = () => seen.filter((entry) => entry.url !== '/.well-known/jwks.json');
 
 const signer = new AccessTokenSigner({ issuer: 'http://localhost:8080', audience: 'jwt-msa-api', ttlSeconds: 60 });
-const tokenFor = (roles: string[], username = 'alice') => signer.sign(key, { sub: `id-${username}`, username, roles }).token;
+const tokenFor = (roles: string[], username = 'alice') =>
+  signer.sign(key, { sub: `id-${username}`, username, roles }).token;
 
 beforeAll(async () => {
   key = await generateSigningKey();
@@ -59,8 +66,20 @@ beforeAll(async () => {
   });
   gateway = createGatewayApp(config, logger);
 });
-beforeEach(() => { seen = []; });
-afterAll(async () => { await Promise.all(servers.map((s) => new Promise((r) => { s.closeAllConnections(); s.close(r); }))); });
+beforeEach(() => {
+  seen = [];
+});
+afterAll(async () => {
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise((r) => {
+          s.closeAllConnections();
+          s.close(r);
+        }),
+    ),
+  );
+});
 
 describe('gateway routing and verification', () => {
   it('proxies public routes without a token, with a request id', async () => {
@@ -81,12 +100,18 @@ describe('gateway routing and verification', () => {
     expect(res.body).toEqual({ error: 'unauthorized', message: 'Missing bearer token' });
     expect(res.headers['www-authenticate']).toBe('Bearer realm="jwt-msa"');
     const bad = await request(gateway.app).get('/api/profile/me').set('Authorization', 'Bearer not.a.jwt').expect(401);
-    expect(bad.headers['www-authenticate']).toMatch(/^Bearer realm="jwt-msa", error="invalid_token", error_description=".+"$/);
+    expect(bad.headers['www-authenticate']).toMatch(
+      /^Bearer realm="jwt-msa", error="invalid_token", error_description=".+"$/,
+    );
     expect(proxied()).toHaveLength(0);
   });
 
   it('answers 403 when the route needs a role the token lacks', async () => {
-    await request(gateway.app).post('/api/catalog/products').set('Authorization', `Bearer ${tokenFor(['user'])}`).send({}).expect(403);
+    await request(gateway.app)
+      .post('/api/catalog/products')
+      .set('Authorization', `Bearer ${tokenFor(['user'])}`)
+      .send({})
+      .expect(403);
     expect(proxied()).toHaveLength(0);
   });
 
@@ -94,7 +119,11 @@ describe('gateway routing and verification', () => {
     const token = tokenFor(['user'], 'cached');
     await request(gateway.app).get('/api/catalog/products').set('Authorization', `Bearer ${token}`).expect(200);
     await request(gateway.app).get('/api/profile/me').set('Authorization', `Bearer ${token}`).expect(503); // verified, then the dead upstream
-    await request(gateway.app).post('/api/catalog/products').set('Authorization', `Bearer ${token}`).send({}).expect(403);
+    await request(gateway.app)
+      .post('/api/catalog/products')
+      .set('Authorization', `Bearer ${token}`)
+      .send({})
+      .expect(403);
     const metrics = (await request(gateway.adminApp).get('/metrics')).text;
     expect(metrics).toMatch(/gateway_verified_token_cache_lookups_total\{result="hit",[^}]*\} [1-9]/);
   });
@@ -117,7 +146,11 @@ describe('gateway routing and verification', () => {
   });
 
   it('strips forged identity headers on public routes too', async () => {
-    await request(gateway.app).get('/api/catalog/products').set('X-User-Id', 'forged').set('X-User-Roles', 'admin').expect(200);
+    await request(gateway.app)
+      .get('/api/catalog/products')
+      .set('X-User-Id', 'forged')
+      .set('X-User-Roles', 'admin')
+      .expect(200);
     expect(seen[0]!.headers['x-user-id']).toBeUndefined();
     expect(seen[0]!.headers['x-user-roles']).toBeUndefined();
   });
@@ -126,16 +159,25 @@ describe('gateway routing and verification', () => {
     await request(gateway.app).get('/healthz').expect(200, { status: 'ok' });
     await request(gateway.app).get('/readyz').expect(200);
     await request(gateway.app).get('/api/catalog/../../readyz').expect(400);
-    await request(gateway.app).get('/api/orders/%2e%2e/x').set('Authorization', `Bearer ${tokenFor(['user'])}`).expect(400);
+    await request(gateway.app)
+      .get('/api/orders/%2e%2e/x')
+      .set('Authorization', `Bearer ${tokenFor(['user'])}`)
+      .expect(400);
     const res = await request(gateway.app).get('/metrics').expect(404);
     expect(res.body.error).toBe('not_found');
     expect(proxied()).toHaveLength(0);
   });
 
   it('answers 503 JSON when an upstream is down and 504 when it is too slow', async () => {
-    const down = await request(gateway.app).get('/api/profile/me').set('Authorization', `Bearer ${tokenFor(['user'])}`).expect(503);
+    const down = await request(gateway.app)
+      .get('/api/profile/me')
+      .set('Authorization', `Bearer ${tokenFor(['user'])}`)
+      .expect(503);
     expect(down.body).toEqual({ error: 'upstream_unavailable', message: 'The profile service is unavailable' });
-    const slow = await request(gateway.app).get('/api/orders').set('Authorization', `Bearer ${tokenFor(['user'])}`).expect(504);
+    const slow = await request(gateway.app)
+      .get('/api/orders')
+      .set('Authorization', `Bearer ${tokenFor(['user'])}`)
+      .expect(504);
     expect(slow.body).toEqual({ error: 'upstream_timeout', message: 'The orders service did not answer in time' });
   });
 });
@@ -147,7 +189,9 @@ describe('gateway admin listener', () => {
     const metrics = (await request(gateway.adminApp).get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/gateway_token_verifications_total\{outcome="ok",[^}]*\} [1-9]/);
     expect(metrics).toMatch(/gateway_token_verifications_total\{outcome="malformed",[^}]*\} [1-9]/);
-    expect(metrics).toMatch(/gateway_upstream_responses_total\{upstream="catalog",endpoint="http:\/\/127\.0\.0\.1:\d+",outcome="ok"/);
+    expect(metrics).toMatch(
+      /gateway_upstream_responses_total\{upstream="catalog",endpoint="http:\/\/127\.0\.0\.1:\d+",outcome="ok"/,
+    );
     expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/api\/catalog",status="200"/);
     const replicas = (await request(gateway.adminApp).get('/replicas').expect(200)).body;
     expect(replicas.catalog).toHaveLength(2);

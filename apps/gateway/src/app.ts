@@ -20,7 +20,10 @@ export interface GatewayApp {
 }
 
 export function createGatewayApp(config: GatewayConfig, logger: Logger): GatewayApp {
-  const cache = new VerifiedTokenCache({ maxEntries: config.verifiedTokenCacheMaxEntries, maxBytes: config.verifiedTokenCacheMaxMb * 1024 * 1024 });
+  const cache = new VerifiedTokenCache({
+    maxEntries: config.verifiedTokenCacheMaxEntries,
+    maxBytes: config.verifiedTokenCacheMaxMb * 1024 * 1024,
+  });
   const metrics = new GatewayMetrics(config.instanceId, cache);
   const keys = new JwksKeyStore({
     jwksUris: config.jwksUrls,
@@ -35,7 +38,13 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
       logger.info({ kids }, 'signing keys withdrawn by the issuer; verified-token cache cleared');
     },
   });
-  const verifier = new AccessTokenVerifier({ issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds, keys, cache });
+  const verifier = new AccessTokenVerifier({
+    issuer: config.issuer,
+    audience: config.audience,
+    clockToleranceSeconds: config.clockToleranceSeconds,
+    keys,
+    cache,
+  });
 
   const replicaUrls: Record<UpstreamName, string[]> = {
     auth: config.authServiceUrls,
@@ -44,9 +53,15 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
     profile: config.profileServiceUrls,
   };
   const poolOptions = { refreshMs: config.upstreamDnsRefreshMs, ejectMs: config.upstreamEjectMs };
-  const pools = Object.fromEntries(Object.entries(replicaUrls).map(([name, urls]) => [name, new UpstreamPool(name, urls, poolOptions)])) as Record<UpstreamName, UpstreamPool>;
-  const proxies = Object.fromEntries(Object.entries(pools).map(([name, pool]) =>
-    [name, upstreamProxy({ pool, timeoutMs: config.upstreamTimeoutMs, logger, onOutcome: metrics.countUpstream })]));
+  const pools = Object.fromEntries(
+    Object.entries(replicaUrls).map(([name, urls]) => [name, new UpstreamPool(name, urls, poolOptions)]),
+  ) as Record<UpstreamName, UpstreamPool>;
+  const proxies = Object.fromEntries(
+    Object.entries(pools).map(([name, pool]) => [
+      name,
+      upstreamProxy({ pool, timeoutMs: config.upstreamTimeoutMs, logger, onOutcome: metrics.countUpstream }),
+    ]),
+  );
 
   const rules = new WeakMap<Request, RouteRule>();
   let keysLoaded = false;

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
-import { aliceClaims, forge, hmac, rawRequest, REFETCHES_PER_MINUTE, rsa, startGatewayHarness, type GatewayHarness } from '../test/attack-kit';
+import {
+  aliceClaims,
+  forge,
+  hmac,
+  rawRequest,
+  REFETCHES_PER_MINUTE,
+  rsa,
+  startGatewayHarness,
+  type GatewayHarness,
+} from '../test/attack-kit';
 
 /**
  * The JWT attack catalogue against the real gateway (RFC 8725 §3, the OWASP JWT cheat sheet,
@@ -20,7 +29,9 @@ const shellMarker = path.join(tmpdir(), `jwt-msa-kid-injection-${randomBytes(6).
 beforeAll(async () => {
   [gw, attackerKey] = await Promise.all([startGatewayHarness(), generateSigningKey()]);
 });
-afterAll(async () => { await gw.stop(); });
+afterAll(async () => {
+  await gw.stop();
+});
 
 const issuerHeader = (extra: object = {}) => ({ alg: 'RS256', typ: 'at+jwt', kid: gw.key.kid, ...extra });
 const signedByIssuer = (header: object, payload: object | string) => forge(header, payload, rsa(gw.key.privateKey));
@@ -59,7 +70,9 @@ describe('control', () => {
 
   it('accepts a token forged here with the issuer key, header and claims (so each attack below fails on its one change)', async () => {
     await expectAccepted(bearer(signedByIssuer(issuerHeader(), aliceClaims())));
-    await expectAccepted(bearer(forge(issuerHeader({ typ: 'application/at+jwt' }), aliceClaims(), rsa(gw.key.privateKey))));
+    await expectAccepted(
+      bearer(forge(issuerHeader({ typ: 'application/at+jwt' }), aliceClaims(), rsa(gw.key.privateKey))),
+    );
   });
 });
 
@@ -79,11 +92,20 @@ describe('missing, empty or malformed Authorization; not a compact JWS', () => {
     ['five parts (JWE shape)', () => `Bearer ${parts()[0]}..${parts()[1]}.${parts()[2]}.${parts()[2]}`],
     ['only dots', () => 'Bearer ..'],
     ['base64 padding', () => `Bearer ${parts()[0]}.${parts()[1]}=.${parts()[2]}`],
-    ['standard (not url-safe) base64', () => `Bearer ${parts()[0]}.${parts()[1]}.${Buffer.from(parts()[2], 'base64url').toString('base64')}+/`],
+    [
+      'standard (not url-safe) base64',
+      () => `Bearer ${parts()[0]}.${parts()[1]}.${Buffer.from(parts()[2], 'base64url').toString('base64')}+/`,
+    ],
     ['parts that are not base64url JSON', () => 'Bearer not.a.jwt'],
-    ['a header that is JSON but not an object', () => `Bearer ${Buffer.from('"RS256"').toString('base64url')}.${parts()[1]}.${parts()[2]}`],
+    [
+      'a header that is JSON but not an object',
+      () => `Bearer ${Buffer.from('"RS256"').toString('base64url')}.${parts()[1]}.${parts()[2]}`,
+    ],
     ['a payload that is JSON but not an object', () => `Bearer ${signedByIssuer(issuerHeader(), '"id-alice"')}`],
-    ['a token over 8 KiB', () => `Bearer ${signedByIssuer(issuerHeader(), aliceClaims({ padding: 'x'.repeat(9000) }))}`],
+    [
+      'a token over 8 KiB',
+      () => `Bearer ${signedByIssuer(issuerHeader(), aliceClaims({ padding: 'x'.repeat(9000) }))}`,
+    ],
   ];
   it.each(cases)('rejects %s', async (_name, make) => {
     await expectRejected(make());
@@ -91,25 +113,50 @@ describe('missing, empty or malformed Authorization; not a compact JWS', () => {
 
   it('answers 431 to headers over the server limit, without crashing, and keeps serving', async () => {
     const huge = `Bearer ${'a'.repeat(20_000)}.${'b'.repeat(20_000)}.c`;
-    const res = await rawRequest(gw.port, `GET /api/orders HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${huge}\r\nConnection: close\r\n\r\n`);
+    const res = await rawRequest(
+      gw.port,
+      `GET /api/orders HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${huge}\r\nConnection: close\r\n\r\n`,
+    );
     expect(res.status).toBe(431);
     const many = Array.from({ length: 400 }, (_, i) => `X-Filler-${i}: ${'y'.repeat(60)}\r\n`).join('');
-    expect((await rawRequest(gw.port, `GET /api/orders HTTP/1.1\r\nHost: localhost\r\n${many}Connection: close\r\n\r\n`)).status).toBe(431);
-    expect(gw.upstream.seen.filter((seen) => seen.headers['x-filler-0'] || (seen.headers.authorization ?? '').length > 10_000)).toHaveLength(0);
+    expect(
+      (await rawRequest(gw.port, `GET /api/orders HTTP/1.1\r\nHost: localhost\r\n${many}Connection: close\r\n\r\n`))
+        .status,
+    ).toBe(431);
+    expect(
+      gw.upstream.seen.filter(
+        (seen) => seen.headers['x-filler-0'] || (seen.headers.authorization ?? '').length > 10_000,
+      ),
+    ).toHaveLength(0);
     await expectAccepted(bearer(gw.validToken));
   });
 });
 
 describe('alg none and missing, empty or truncated signatures', () => {
   const noneCases: Case[] = ['none', 'None', 'NONE', 'nOnE'].flatMap((alg): Case[] => [
-    [`alg "${alg}" without a signature`, () => `Bearer ${forge({ alg, typ: 'at+jwt', kid: gw.key.kid }, aliceClaims(), '')}`],
-    [`alg "${alg}" with the genuine signature`, () => `Bearer ${forge({ alg, typ: 'at+jwt', kid: gw.key.kid }, aliceClaims(), parts()[2])}`],
-    [`alg "${alg}" with a junk signature`, () => `Bearer ${forge({ alg, typ: 'at+jwt', kid: gw.key.kid }, aliceClaims(), 'AAAA')}`],
+    [
+      `alg "${alg}" without a signature`,
+      () => `Bearer ${forge({ alg, typ: 'at+jwt', kid: gw.key.kid }, aliceClaims(), '')}`,
+    ],
+    [
+      `alg "${alg}" with the genuine signature`,
+      () => `Bearer ${forge({ alg, typ: 'at+jwt', kid: gw.key.kid }, aliceClaims(), parts()[2])}`,
+    ],
+    [
+      `alg "${alg}" with a junk signature`,
+      () => `Bearer ${forge({ alg, typ: 'at+jwt', kid: gw.key.kid }, aliceClaims(), 'AAAA')}`,
+    ],
   ]);
   const signatureCases: Case[] = [
     ['RS256 with an empty signature (CVE-2020-28042)', () => `Bearer ${parts()[0]}.${parts()[1]}.`],
-    ['RS256 with the signature "null"', () => `Bearer ${parts()[0]}.${parts()[1]}.${Buffer.from('null').toString('base64url')}`],
-    ['RS256 with a signature of zero bytes', () => `Bearer ${parts()[0]}.${parts()[1]}.${Buffer.alloc(256).toString('base64url')}`],
+    [
+      'RS256 with the signature "null"',
+      () => `Bearer ${parts()[0]}.${parts()[1]}.${Buffer.from('null').toString('base64url')}`,
+    ],
+    [
+      'RS256 with a signature of zero bytes',
+      () => `Bearer ${parts()[0]}.${parts()[1]}.${Buffer.alloc(256).toString('base64url')}`,
+    ],
     ['RS256 with a truncated signature', () => `Bearer ${gw.validToken.slice(0, -12)}`],
     ['RS256 with half the signature', () => `Bearer ${parts()[0]}.${parts()[1]}.${parts()[2].slice(0, 171)}`],
     ['RS256 with one byte of signature', () => `Bearer ${parts()[0]}.${parts()[1]}.AA`],
@@ -129,10 +176,15 @@ describe('HMAC tokens, including the issuer public key as the secret (key confus
     ['the common password "secret"', () => 'secret'],
     ['the common password "password"', () => 'password'],
   ];
-  const cases: Case[] = (['HS256', 'HS384', 'HS512'] as const).flatMap((alg) => secrets.map(([secretName, secret]): Case => [
-    `${alg} signed with ${secretName}`,
-    () => `Bearer ${forge({ alg, typ: 'at+jwt', kid: gw.key.kid }, aliceClaims({ roles: ['user', 'admin'] }), hmac(secret(), `sha${alg.slice(2)}`))}`,
-  ]));
+  const cases: Case[] = (['HS256', 'HS384', 'HS512'] as const).flatMap((alg) =>
+    secrets.map(
+      ([secretName, secret]): Case => [
+        `${alg} signed with ${secretName}`,
+        () =>
+          `Bearer ${forge({ alg, typ: 'at+jwt', kid: gw.key.kid }, aliceClaims({ roles: ['user', 'admin'] }), hmac(secret(), `sha${alg.slice(2)}`))}`,
+      ],
+    ),
+  );
   it.each(cases)('rejects %s', async (_name, make) => {
     await expectRejected(make());
   });
@@ -140,19 +192,41 @@ describe('HMAC tokens, including the issuer public key as the secret (key confus
 
 describe('keys outside the issuer JWKS: foreign keys, embedded jwk, jku and x5u', () => {
   const attackerJwks = () => `${gw.attacker.url}/.well-known/jwks.json`;
-  const byAttacker = (header: object) => `Bearer ${forge({ alg: 'RS256', typ: 'at+jwt', ...header }, aliceClaims({ roles: ['user', 'admin'] }), rsa(attackerKey.privateKey))}`;
+  const byAttacker = (header: object) =>
+    `Bearer ${forge({ alg: 'RS256', typ: 'at+jwt', ...header }, aliceClaims({ roles: ['user', 'admin'] }), rsa(attackerKey.privateKey))}`;
   const cases: Case[] = [
     ['an attacker key under its own kid', () => byAttacker({ kid: attackerKey.kid })],
     ['an attacker key reusing the issuer kid', () => byAttacker({ kid: gw.key.kid })],
-    ['an attacker key embedded as a jwk header', () => byAttacker({ kid: attackerKey.kid, jwk: attackerKey.publicJwk })],
-    ['an embedded jwk header under the issuer kid', () => byAttacker({ kid: gw.key.kid, jwk: { ...attackerKey.publicJwk, kid: gw.key.kid } })],
+    [
+      'an attacker key embedded as a jwk header',
+      () => byAttacker({ kid: attackerKey.kid, jwk: attackerKey.publicJwk }),
+    ],
+    [
+      'an embedded jwk header under the issuer kid',
+      () => byAttacker({ kid: gw.key.kid, jwk: { ...attackerKey.publicJwk, kid: gw.key.kid } }),
+    ],
     ['a jku header naming the attacker JWKS', () => byAttacker({ kid: attackerKey.kid, jku: attackerJwks() })],
     ['a jku header with the issuer kid', () => byAttacker({ kid: gw.key.kid, jku: attackerJwks() })],
-    ['a x5u header naming the attacker certificate', () => byAttacker({ kid: attackerKey.kid, x5u: `${gw.attacker.url}/cert.pem` })],
-    ['a x5c header carrying a certificate chain', () => byAttacker({ kid: attackerKey.kid, x5c: [randomBytes(600).toString('base64')] })],
-    ['a jku header on a genuinely signed token', () => `Bearer ${signedByIssuer(issuerHeader({ jku: attackerJwks() }), aliceClaims())}`],
-    ['a x5u header on a genuinely signed token', () => `Bearer ${signedByIssuer(issuerHeader({ x5u: `${gw.attacker.url}/cert.pem` }), aliceClaims())}`],
-    ['a crit header on a genuinely signed token', () => `Bearer ${signedByIssuer(issuerHeader({ crit: ['exp'] }), aliceClaims())}`],
+    [
+      'a x5u header naming the attacker certificate',
+      () => byAttacker({ kid: attackerKey.kid, x5u: `${gw.attacker.url}/cert.pem` }),
+    ],
+    [
+      'a x5c header carrying a certificate chain',
+      () => byAttacker({ kid: attackerKey.kid, x5c: [randomBytes(600).toString('base64')] }),
+    ],
+    [
+      'a jku header on a genuinely signed token',
+      () => `Bearer ${signedByIssuer(issuerHeader({ jku: attackerJwks() }), aliceClaims())}`,
+    ],
+    [
+      'a x5u header on a genuinely signed token',
+      () => `Bearer ${signedByIssuer(issuerHeader({ x5u: `${gw.attacker.url}/cert.pem` }), aliceClaims())}`,
+    ],
+    [
+      'a crit header on a genuinely signed token',
+      () => `Bearer ${signedByIssuer(issuerHeader({ crit: ['exp'] }), aliceClaims())}`,
+    ],
   ];
   it.each(cases)('rejects %s', async (_name, make) => {
     await expectRejected(make());
@@ -183,10 +257,19 @@ describe('kid values: unknown, empty, traversal, SQL and shell injection', () =>
     ['a NUL byte', `${'k'}\u0000`],
   ];
   const cases: Case[] = kids.flatMap(([name, kid]): Case[] => [
-    [`${name}, HS256 with an empty secret`, () => `Bearer ${forge({ alg: 'HS256', typ: 'at+jwt', kid }, aliceClaims(), hmac(''))}`],
-    [`${name}, RS256 by an attacker key`, () => `Bearer ${forge({ alg: 'RS256', typ: 'at+jwt', kid }, aliceClaims(), rsa(attackerKey.privateKey))}`],
+    [
+      `${name}, HS256 with an empty secret`,
+      () => `Bearer ${forge({ alg: 'HS256', typ: 'at+jwt', kid }, aliceClaims(), hmac(''))}`,
+    ],
+    [
+      `${name}, RS256 by an attacker key`,
+      () => `Bearer ${forge({ alg: 'RS256', typ: 'at+jwt', kid }, aliceClaims(), rsa(attackerKey.privateKey))}`,
+    ],
   ]);
-  cases.push(['no kid at all', () => `Bearer ${forge({ alg: 'RS256', typ: 'at+jwt' }, aliceClaims(), rsa(gw.key.privateKey))}`]);
+  cases.push([
+    'no kid at all',
+    () => `Bearer ${forge({ alg: 'RS256', typ: 'at+jwt' }, aliceClaims(), rsa(gw.key.privateKey))}`,
+  ]);
   it.each(cases)('rejects %s', async (_name, make) => {
     await expectRejected(make());
   });
@@ -196,9 +279,17 @@ describe('kid values: unknown, empty, traversal, SQL and shell injection', () =>
   });
 
   it('lets a flood of random kids cause at most a rate-limited JWKS refetch', async () => {
-    const flood = Array.from({ length: 200 }, () => forge({ alg: 'RS256', typ: 'at+jwt', kid: randomBytes(16).toString('base64url') }, aliceClaims(), rsa(attackerKey.privateKey)));
+    const flood = Array.from({ length: 200 }, () =>
+      forge(
+        { alg: 'RS256', typ: 'at+jwt', kid: randomBytes(16).toString('base64url') },
+        aliceClaims(),
+        rsa(attackerKey.privateKey),
+      ),
+    );
     for (let i = 0; i < flood.length; i += 20) {
-      const statuses = await Promise.all(flood.slice(i, i + 20).map(async (token) => (await attempt(bearer(token))).res.status));
+      const statuses = await Promise.all(
+        flood.slice(i, i + 20).map(async (token) => (await attempt(bearer(token))).res.status),
+      );
       expect(statuses.every((status) => status === 401)).toBe(true);
     }
     // Over this whole file: the first load of the JWKS, then at most the per-minute budget.
@@ -212,20 +303,53 @@ describe('algorithms outside the allow-list, including the psychic signature', (
   const ed = generateKeyPairSync('ed25519');
   const zeros = (bytes: number) => Buffer.alloc(bytes).toString('base64url');
   const pss = (digest: string) => (input: string) =>
-    createSign(digest).update(input).sign({ key: gw.key.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
+    createSign(digest).update(input).sign({
+      key: gw.key.privateKey,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+    });
   const cases: Case[] = [
-    ['ES256 with r = s = 0 (CVE-2022-21449)', () => `Bearer ${forge(issuerHeader({ alg: 'ES256' }), aliceClaims(), zeros(64))}`],
-    ['ES256 with a DER-encoded r = s = 0', () => `Bearer ${forge(issuerHeader({ alg: 'ES256' }), aliceClaims(), Buffer.from('3006020100020100', 'hex'))}`],
+    [
+      'ES256 with r = s = 0 (CVE-2022-21449)',
+      () => `Bearer ${forge(issuerHeader({ alg: 'ES256' }), aliceClaims(), zeros(64))}`,
+    ],
+    [
+      'ES256 with a DER-encoded r = s = 0',
+      () => `Bearer ${forge(issuerHeader({ alg: 'ES256' }), aliceClaims(), Buffer.from('3006020100020100', 'hex'))}`,
+    ],
     ['ES384 with r = s = 0', () => `Bearer ${forge(issuerHeader({ alg: 'ES384' }), aliceClaims(), zeros(96))}`],
     ['ES512 with r = s = 0', () => `Bearer ${forge(issuerHeader({ alg: 'ES512' }), aliceClaims(), zeros(132))}`],
-    ['ES256 signed by an attacker EC key', () => `Bearer ${forge(issuerHeader({ alg: 'ES256' }), aliceClaims(), (input: string) => createSign('SHA256').update(input).sign({ key: ec.privateKey, dsaEncoding: 'ieee-p1363' }))}`],
-    ['EdDSA signed by an attacker key', () => `Bearer ${forge(issuerHeader({ alg: 'EdDSA' }), aliceClaims(), (input: string) => edSign(null, Buffer.from(input), ed.privateKey))}`],
-    ['RS384 signed by the issuer key', () => `Bearer ${forge(issuerHeader({ alg: 'RS384' }), aliceClaims(), rsa(gw.key.privateKey, 'RSA-SHA384'))}`],
-    ['RS512 signed by the issuer key', () => `Bearer ${forge(issuerHeader({ alg: 'RS512' }), aliceClaims(), rsa(gw.key.privateKey, 'RSA-SHA512'))}`],
-    ['PS256 signed by the issuer key', () => `Bearer ${forge(issuerHeader({ alg: 'PS256' }), aliceClaims(), pss('RSA-SHA256'))}`],
-    ['PS512 signed by the issuer key', () => `Bearer ${forge(issuerHeader({ alg: 'PS512' }), aliceClaims(), pss('RSA-SHA512'))}`],
+    [
+      'ES256 signed by an attacker EC key',
+      () =>
+        `Bearer ${forge(issuerHeader({ alg: 'ES256' }), aliceClaims(), (input: string) => createSign('SHA256').update(input).sign({ key: ec.privateKey, dsaEncoding: 'ieee-p1363' }))}`,
+    ],
+    [
+      'EdDSA signed by an attacker key',
+      () =>
+        `Bearer ${forge(issuerHeader({ alg: 'EdDSA' }), aliceClaims(), (input: string) => edSign(null, Buffer.from(input), ed.privateKey))}`,
+    ],
+    [
+      'RS384 signed by the issuer key',
+      () => `Bearer ${forge(issuerHeader({ alg: 'RS384' }), aliceClaims(), rsa(gw.key.privateKey, 'RSA-SHA384'))}`,
+    ],
+    [
+      'RS512 signed by the issuer key',
+      () => `Bearer ${forge(issuerHeader({ alg: 'RS512' }), aliceClaims(), rsa(gw.key.privateKey, 'RSA-SHA512'))}`,
+    ],
+    [
+      'PS256 signed by the issuer key',
+      () => `Bearer ${forge(issuerHeader({ alg: 'PS256' }), aliceClaims(), pss('RSA-SHA256'))}`,
+    ],
+    [
+      'PS512 signed by the issuer key',
+      () => `Bearer ${forge(issuerHeader({ alg: 'PS512' }), aliceClaims(), pss('RSA-SHA512'))}`,
+    ],
     ['"rs256" in lower case', () => `Bearer ${signedByIssuer(issuerHeader({ alg: 'rs256' }), aliceClaims())}`],
-    ['"RS256 " with a trailing space', () => `Bearer ${signedByIssuer(issuerHeader({ alg: 'RS256 ' }), aliceClaims())}`],
+    [
+      '"RS256 " with a trailing space',
+      () => `Bearer ${signedByIssuer(issuerHeader({ alg: 'RS256 ' }), aliceClaims())}`,
+    ],
     ['no alg at all', () => `Bearer ${signedByIssuer({ typ: 'at+jwt', kid: gw.key.kid }, aliceClaims())}`],
   ];
   it.each(cases)('rejects %s', async (_name, make) => {
@@ -235,7 +359,8 @@ describe('algorithms outside the allow-list, including the psychic signature', (
 
 describe('claims: tampering, lifetime, issuer, audience, required claims and types', () => {
   const now = () => Math.floor(Date.now() / 1000);
-  const withClaims = (overrides: Record<string, unknown>) => () => `Bearer ${signedByIssuer(issuerHeader(), aliceClaims(overrides))}`;
+  const withClaims = (overrides: Record<string, unknown>) => () =>
+    `Bearer ${signedByIssuer(issuerHeader(), aliceClaims(overrides))}`;
   const tampered = (overrides: Record<string, unknown>) => () => {
     const payload = { ...JSON.parse(Buffer.from(parts()[1], 'base64url').toString()), ...overrides };
     return `Bearer ${parts()[0]}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${parts()[2]}`;
@@ -272,9 +397,18 @@ describe('claims: tampering, lifetime, issuer, audience, required claims and typ
 describe('tokens that are not access tokens (typed tokens, RFC 9068)', () => {
   const cases: Case[] = [
     ['an opaque refresh token', () => `Bearer ${randomBytes(32).toString('base64url')}`],
-    ['an id-token-like JWT (typ JWT) signed by the issuer', () => `Bearer ${signedByIssuer(issuerHeader({ typ: 'JWT' }), aliceClaims({ nonce: 'n-1', auth_time: 1 }))}`],
-    ['a JWT without typ signed by the issuer', () => `Bearer ${signedByIssuer({ alg: 'RS256', kid: gw.key.kid }, aliceClaims())}`],
-    ['a refresh-typed JWT signed by the issuer', () => `Bearer ${signedByIssuer(issuerHeader({ typ: 'refresh+jwt' }), aliceClaims())}`],
+    [
+      'an id-token-like JWT (typ JWT) signed by the issuer',
+      () => `Bearer ${signedByIssuer(issuerHeader({ typ: 'JWT' }), aliceClaims({ nonce: 'n-1', auth_time: 1 }))}`,
+    ],
+    [
+      'a JWT without typ signed by the issuer',
+      () => `Bearer ${signedByIssuer({ alg: 'RS256', kid: gw.key.kid }, aliceClaims())}`,
+    ],
+    [
+      'a refresh-typed JWT signed by the issuer',
+      () => `Bearer ${signedByIssuer(issuerHeader({ typ: 'refresh+jwt' }), aliceClaims())}`,
+    ],
     ['typ JOSE signed by the issuer', () => `Bearer ${signedByIssuer(issuerHeader({ typ: 'JOSE' }), aliceClaims())}`],
     ['a non-string typ', () => `Bearer ${signedByIssuer(issuerHeader({ typ: ['at+jwt'] }), aliceClaims())}`],
   ];

@@ -33,16 +33,37 @@ async function closedPort(): Promise<number> {
 function gatewayFor(pool: UpstreamPool) {
   const outcomes: string[] = [];
   const app = express();
-  app.use(upstreamProxy({ pool, timeoutMs: 2000, logger, onOutcome: (_u, endpoint, outcome) => outcomes.push(`${outcome}@${endpoint}`) }));
+  app.use(
+    upstreamProxy({
+      pool,
+      timeoutMs: 2000,
+      logger,
+      onOutcome: (_u, endpoint, outcome) => outcomes.push(`${outcome}@${endpoint}`),
+    }),
+  );
   return { app, outcomes };
 }
 
-afterAll(async () => { await Promise.all(servers.map((s) => new Promise((r) => { s.closeAllConnections(); s.close(r); }))); });
+afterAll(async () => {
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise((r) => {
+          s.closeAllConnections();
+          s.close(r);
+        }),
+    ),
+  );
+});
 
 describe('UpstreamPool', () => {
   it('spreads over every address a DNS name resolves to, and follows DNS changes', async () => {
     let answer = ['127.0.0.2', '127.0.0.3'];
-    const pool = new UpstreamPool('orders', ['http://orders.internal:3000'], { refreshMs: 60_000, ejectMs: 1000, resolve: async () => answer });
+    const pool = new UpstreamPool('orders', ['http://orders.internal:3000'], {
+      refreshMs: 60_000,
+      ejectMs: 1000,
+      resolve: async () => answer,
+    });
     await pool.ready();
     expect(pool.snapshot().map((e) => e.url)).toEqual(['http://127.0.0.2:3000', 'http://127.0.0.3:3000']);
     expect(new Set([pool.pick()!.url, pool.pick()!.url]).size).toBe(2);
@@ -54,17 +75,28 @@ describe('UpstreamPool', () => {
   it('keeps the last known addresses when DNS fails', async () => {
     let fail = false;
     const pool = new UpstreamPool('orders', ['http://orders.internal:3000'], {
-      refreshMs: 60_000, ejectMs: 1000, resolve: async () => { if (fail) throw new Error('SERVFAIL'); return ['127.0.0.2']; },
+      refreshMs: 60_000,
+      ejectMs: 1000,
+      resolve: async () => {
+        if (fail) throw new Error('SERVFAIL');
+        return ['127.0.0.2'];
+      },
     });
     await pool.ready();
     fail = true;
     await pool.refresh();
-    expect(pool.snapshot()).toEqual([{ url: 'http://127.0.0.2:3000', source: 'http://orders.internal:3000', healthy: true }]);
+    expect(pool.snapshot()).toEqual([
+      { url: 'http://127.0.0.2:3000', source: 'http://orders.internal:3000', healthy: true },
+    ]);
   });
 
   it('skips ejected replicas until their time is up, but never leaves nothing to try', async () => {
     let now = 0;
-    const pool = new UpstreamPool('auth', ['http://127.0.0.1:1', 'http://127.0.0.1:2'], { refreshMs: 60_000, ejectMs: 1000, now: () => now });
+    const pool = new UpstreamPool('auth', ['http://127.0.0.1:1', 'http://127.0.0.1:2'], {
+      refreshMs: 60_000,
+      ejectMs: 1000,
+      now: () => now,
+    });
     await pool.ready();
     const [first, second] = [pool.pick()!, pool.pick()!];
     pool.eject(first);
@@ -81,7 +113,11 @@ describe('upstreamProxy', () => {
   it('reaches every replica behind one DNS name (real connections to 127.0.0.2 and 127.0.0.3)', async () => {
     const a = await replica('a', '127.0.0.2');
     const b = await replica('b', '127.0.0.3', a.port);
-    const pool = new UpstreamPool('orders', [`http://orders.internal:${a.port}`], { refreshMs: 60_000, ejectMs: 1000, resolve: async () => ['127.0.0.2', '127.0.0.3'] });
+    const pool = new UpstreamPool('orders', [`http://orders.internal:${a.port}`], {
+      refreshMs: 60_000,
+      ejectMs: 1000,
+      resolve: async () => ['127.0.0.2', '127.0.0.3'],
+    });
     const { app } = gatewayFor(pool);
     const served = new Set<string>();
     for (let i = 0; i < 6; i += 1) served.add(String((await request(app).get('/api/orders')).headers['x-served-by']));
@@ -93,7 +129,10 @@ describe('upstreamProxy', () => {
   it('replays a GET that hit a dead replica on a live one, and ejects the dead one', async () => {
     const live = await replica('live');
     const dead = await closedPort();
-    const pool = new UpstreamPool('catalog', [`http://127.0.0.1:${dead}`, `http://127.0.0.1:${live.port}`], { refreshMs: 60_000, ejectMs: 60_000 });
+    const pool = new UpstreamPool('catalog', [`http://127.0.0.1:${dead}`, `http://127.0.0.1:${live.port}`], {
+      refreshMs: 60_000,
+      ejectMs: 60_000,
+    });
     const { app, outcomes } = gatewayFor(pool);
     for (let i = 0; i < 6; i += 1) await request(app).get('/api/catalog/products').expect(200);
     expect(live.hits()).toBe(6);
@@ -104,7 +143,10 @@ describe('upstreamProxy', () => {
   it('never replays a POST, and answers 503 JSON when no replica can be reached', async () => {
     const dead = await closedPort();
     const live = await replica('live2');
-    const pool = new UpstreamPool('orders', [`http://127.0.0.1:${dead}`, `http://127.0.0.1:${live.port}`], { refreshMs: 60_000, ejectMs: 60_000 });
+    const pool = new UpstreamPool('orders', [`http://127.0.0.1:${dead}`, `http://127.0.0.1:${live.port}`], {
+      refreshMs: 60_000,
+      ejectMs: 60_000,
+    });
     const { app } = gatewayFor(pool);
     const res = await request(app).post('/api/orders').send({ productId: 'p', quantity: 1 }).expect(503);
     expect(res.body).toEqual({ error: 'upstream_unavailable', message: 'The orders service is unavailable' });

@@ -23,17 +23,29 @@ beforeAll(async () => {
     [IDENTITY_HEADERS.tokenExpiresAt]: String(claims.exp),
   };
 });
-afterAll(async () => { await gw.stop(); });
+afterAll(async () => {
+  await gw.stop();
+});
 
 /** Sends header lines exactly as written and returns what the upstream received. */
 async function send(path: string, headerLines: string[]): Promise<{ status: number; seen: Seen | undefined }> {
   const before = gw.upstream.seen.length;
-  const res = await rawRequest(gw.port, [`GET ${path} HTTP/1.1`, 'Host: localhost', ...headerLines, 'Connection: close', '', ''].join('\r\n'));
+  const res = await rawRequest(
+    gw.port,
+    [`GET ${path} HTTP/1.1`, 'Host: localhost', ...headerLines, 'Connection: close', '', ''].join('\r\n'),
+  );
   return { status: res.status, seen: gw.upstream.seen[before] };
 }
 
-const identityNamesIn = (seen: Seen) => Object.keys(seen.headers).filter((name) => /^x[-_](user|token|auth)[-_]/i.test(name)).sort();
-const mixedCase = (name: string) => name.split('').map((c, i) => (i % 2 ? c.toUpperCase() : c)).join('');
+const identityNamesIn = (seen: Seen) =>
+  Object.keys(seen.headers)
+    .filter((name) => /^x[-_](user|token|auth)[-_]/i.test(name))
+    .sort();
+const mixedCase = (name: string) =>
+  name
+    .split('')
+    .map((c, i) => (i % 2 ? c.toUpperCase() : c))
+    .join('');
 
 const headerNames = [...Object.values(IDENTITY_HEADERS), 'x-auth-user', 'x-auth-request-email'];
 const variants: Array<[string, (name: string) => string[]]> = [
@@ -65,7 +77,10 @@ describe('forged identity headers on a public route', () => {
 
 describe('other ways to smuggle an identity', () => {
   it('cannot make the gateway drop its own identity headers by naming them hop-by-hop', async () => {
-    const { status, seen } = await send('/api/orders', [`Authorization: Bearer ${gw.validToken}`, 'Connection: keep-alive, X-User-Id, X-User-Roles, X-User-Name']);
+    const { status, seen } = await send('/api/orders', [
+      `Authorization: Bearer ${gw.validToken}`,
+      'Connection: keep-alive, X-User-Id, X-User-Roles, X-User-Name',
+    ]);
     expect(status).toBe(200);
     expect(seen!.headers['x-user-id']).toBe('id-alice');
     expect(seen!.headers['x-user-roles']).toBe('user');
@@ -73,8 +88,14 @@ describe('other ways to smuggle an identity', () => {
 
   it('forwards the very token it verified when two Authorization headers are sent', async () => {
     const admin = gw.signer.sign(gw.key, { sub: 'id-root', username: 'root', roles: ['user', 'admin'] }).token;
-    for (const [first, second, user] of [[gw.validToken, admin, 'id-alice'], [admin, gw.validToken, 'id-root']] as const) {
-      const { status, seen } = await send('/api/orders', [`Authorization: Bearer ${first}`, `Authorization: Bearer ${second}`]);
+    for (const [first, second, user] of [
+      [gw.validToken, admin, 'id-alice'],
+      [admin, gw.validToken, 'id-root'],
+    ] as const) {
+      const { status, seen } = await send('/api/orders', [
+        `Authorization: Bearer ${first}`,
+        `Authorization: Bearer ${second}`,
+      ]);
       expect(status).toBe(200);
       expect(seen!.headers['x-user-id']).toBe(user);
       expect(seen!.headers.authorization).toBe(`Bearer ${first}`);
@@ -83,7 +104,9 @@ describe('other ways to smuggle an identity', () => {
 
   it('appends the real peer address as the last X-Forwarded-For hop, whatever the client sent', async () => {
     const { seen } = await send('/auth/login', ['X-Forwarded-For: 203.0.113.9', 'X-Forwarded-For: 198.51.100.7']);
-    const hops = String(seen!.headers['x-forwarded-for']).split(',').map((hop) => hop.trim());
+    const hops = String(seen!.headers['x-forwarded-for'])
+      .split(',')
+      .map((hop) => hop.trim());
     expect(hops.slice(0, -1)).toEqual(['203.0.113.9', '198.51.100.7']);
     expect(hops.at(-1)).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
   });

@@ -11,7 +11,12 @@ export class GatewayMetrics extends ServiceMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
-  private readonly jwksFetches = new Counter({ name: 'gateway_jwks_fetches_total', help: 'JWKS fetches from the issuer, by outcome.', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly jwksFetches = new Counter({
+    name: 'gateway_jwks_fetches_total',
+    help: 'JWKS fetches from the issuer, by outcome.',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   private readonly upstream = new Counter({
     name: 'gateway_upstream_responses_total',
     help: 'Proxied requests by upstream, replica endpoint and outcome (ok, retried, unavailable, timeout).',

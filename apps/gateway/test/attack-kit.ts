@@ -47,24 +47,37 @@ export async function recordingServer(reply: (req: Seen) => { status?: number; b
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 export type Signer = (signingInput: string) => Buffer;
 
-export const rsa = (key: KeyObject, digest = 'RSA-SHA256'): Signer => (input) => createSign(digest).update(input).sign(key);
-export const hmac = (secret: string | Buffer, digest = 'sha256'): Signer => (input) => createHmac(digest, secret).update(input).digest();
+export const rsa =
+  (key: KeyObject, digest = 'RSA-SHA256'): Signer =>
+  (input) =>
+    createSign(digest).update(input).sign(key);
+export const hmac =
+  (secret: string | Buffer, digest = 'sha256'): Signer =>
+  (input) =>
+    createHmac(digest, secret).update(input).digest();
 
-const b64url = (part: object | string): string => Buffer.from(typeof part === 'string' ? part : JSON.stringify(part)).toString('base64url');
+const b64url = (part: object | string): string =>
+  Buffer.from(typeof part === 'string' ? part : JSON.stringify(part)).toString('base64url');
 
 /** A compact JWS with any header, payload and signature. */
 export function forge(header: object, payload: object | string, sign: Signer | Buffer | string): string {
   const input = `${b64url(header)}.${b64url(payload)}`;
-  const signature = typeof sign === 'function' ? sign(input).toString('base64url') : typeof sign === 'string' ? sign : sign.toString('base64url');
+  const signature =
+    typeof sign === 'function'
+      ? sign(input).toString('base64url')
+      : typeof sign === 'string'
+        ? sign
+        : sign.toString('base64url');
   return `${input}.${signature}`;
 }
 
@@ -72,8 +85,16 @@ export function forge(header: object, payload: object | string, sign: Signer | B
 export function aliceClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> = {
-    iss: ISSUER, aud: AUDIENCE, sub: 'id-alice', iat: now, exp: now + 300, jti: randomUUID(),
-    username: 'alice', roles: ['user'], [IS_ADMIN_CLAIM]: false, ...overrides,
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'id-alice',
+    iat: now,
+    exp: now + 300,
+    jti: randomUUID(),
+    username: 'alice',
+    roles: ['user'],
+    [IS_ADMIN_CLAIM]: false,
+    ...overrides,
   };
   for (const [name, value] of Object.entries(overrides)) if (value === undefined) delete claims[name];
   return claims;
@@ -100,10 +121,17 @@ export interface GatewayHarness {
 export async function startGatewayHarness(): Promise<GatewayHarness> {
   const key = await generateSigningKey();
   const jwks = await recordingServer(() => ({ body: { keys: [key.publicJwk] } }));
-  const upstream = await recordingServer((req) => ({ body: { served: true, userId: req.headers['x-user-id'] ?? null } }));
+  const upstream = await recordingServer((req) => ({
+    body: { served: true, userId: req.headers['x-user-id'] ?? null },
+  }));
   const attacker = await recordingServer(() => ({ body: { keys: [] } }));
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
   // The most verbose level, so anything the gateway might ever log about a request is seen.
   const logger = pino({ level: 'trace', base: { service: 'gateway' } }, sink);
   const config = loadGatewayConfig({
@@ -116,7 +144,14 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
     UPSTREAM_TIMEOUT_MS: '2000',
   });
   const { app, pools } = createGatewayApp(config, logger);
-  const running: RunningService = await runService({ app, host: '127.0.0.1', port: 0, logger, shutdownGraceMs: 1000, exitOnShutdown: false });
+  const running: RunningService = await runService({
+    app,
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    shutdownGraceMs: 1000,
+    exitOnShutdown: false,
+  });
   const signer = new AccessTokenSigner({ issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 300 });
   return {
     url: running.url,
@@ -142,7 +177,9 @@ export function rawRequest(port: number, requestText: string): Promise<{ status:
     const socket = connect(port, '127.0.0.1');
     let received = '';
     socket.setTimeout(5000, () => socket.destroy(new Error('no answer in 5 s')));
-    socket.on('data', (chunk) => { received += chunk.toString('latin1'); });
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+    });
     socket.on('error', reject);
     socket.on('close', () => {
       const [head = '', body = ''] = received.split('\r\n\r\n');

@@ -31,15 +31,25 @@ function ordersApp(catalogUrls: string[], catalogTimeoutMs = 3000): Express {
 }
 
 const placeOrder = (body: unknown, headers: Record<string, string> = alice, target: Express = app) =>
-  request(target).post('/api/orders').set(headers).send(body as object);
-const ordersOf = async (headers: Record<string, string>) => (await request(app).get('/api/orders').set(headers).expect(200)).body.items;
+  request(target)
+    .post('/api/orders')
+    .set(headers)
+    .send(body as object);
+const ordersOf = async (headers: Record<string, string>) =>
+  (await request(app).get('/api/orders').set(headers).expect(200)).body.items;
 
 beforeAll(async () => {
   catalog = await RealCatalog.start();
   catalogUrl = await catalog.addReplica('catalog-1');
   products = await catalog.productIds(catalogUrl);
   testDb = await createTestDatabase('orders');
-  db = new Database({ url: testDb.url, poolSize: 5, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'orders-test' });
+  db = new Database({
+    url: testDb.url,
+    poolSize: 5,
+    statementTimeoutMs: 5000,
+    connectionTimeoutMs: 3000,
+    applicationName: 'orders-test',
+  });
   await runMigrations(db, ordersMigrations);
   app = ordersApp([catalogUrl]);
 });
@@ -55,7 +65,7 @@ beforeEach(() => {
 });
 
 describe('POST /api/orders', () => {
-  it('orders a product for the caller at the catalog\'s name and price', async () => {
+  it("orders a product for the caller at the catalog's name and price", async () => {
     const keyboard = products['Mechanical keyboard']!;
     const res = await placeOrder({ productId: keyboard, quantity: 3 }).expect(201);
     expect(res.headers['x-served-by']).toBe('orders-service/orders-1');
@@ -72,11 +82,18 @@ describe('POST /api/orders', () => {
     expect(res.headers['location']).toBe(`/api/orders/${res.body.id}`);
   });
 
-  it('passes the caller\'s identity and the request id on to the catalog', async () => {
-    await placeOrder({ productId: products['USB-C cable'], quantity: 1 }).set('x-request-id', 'trace-orders-1').expect(201);
+  it("passes the caller's identity and the request id on to the catalog", async () => {
+    await placeOrder({ productId: products['USB-C cable'], quantity: 1 })
+      .set('x-request-id', 'trace-orders-1')
+      .expect(201);
     expect(catalog.seen).toHaveLength(1);
     expect(catalog.seen[0]!.url).toBe(`/api/catalog/products/${products['USB-C cable']}`);
-    expect(catalog.seen[0]!.headers).toMatchObject({ 'x-user-id': 'user-alice', 'x-user-name': 'alice', 'x-user-roles': 'user', 'x-request-id': 'trace-orders-1' });
+    expect(catalog.seen[0]!.headers).toMatchObject({
+      'x-user-id': 'user-alice',
+      'x-user-name': 'alice',
+      'x-user-roles': 'user',
+      'x-request-id': 'trace-orders-1',
+    });
   });
 
   it('keeps totals exact in cents', async () => {
@@ -84,7 +101,9 @@ describe('POST /api/orders', () => {
     expect(res.body).toMatchObject({ unitPrice: 9.99, total: 69.93 });
     const big = await placeOrder({ productId: products['27-inch monitor'], quantity: 1000 }).expect(201);
     expect(big.body).toMatchObject({ unitPrice: 249, total: 249000 });
-    const rows = await db.query<{ total: string }>('test', 'SELECT total::text FROM orders WHERE id = $1', [res.body.id]);
+    const rows = await db.query<{ total: string }>('test', 'SELECT total::text FROM orders WHERE id = $1', [
+      res.body.id,
+    ]);
     expect(rows[0]?.total).toBe('69.93');
   });
 
@@ -97,7 +116,10 @@ describe('POST /api/orders', () => {
     ['null', null],
   ])('answers 400 for quantity %s', async (_label, quantity) => {
     const res = await placeOrder({ productId: products['USB-C cable'], quantity }).expect(400);
-    expect(res.body).toEqual({ error: 'invalid_request', message: expect.stringMatching(/^quantity (must be an integer between 1 and 1000|is required)$/) });
+    expect(res.body).toEqual({
+      error: 'invalid_request',
+      message: expect.stringMatching(/^quantity (must be an integer between 1 and 1000|is required)$/),
+    });
     expect(catalog.seen).toHaveLength(0);
   });
 
@@ -124,7 +146,10 @@ describe('POST /api/orders', () => {
   });
 
   it('answers 401 without identity, on every route', async () => {
-    await request(app).post('/api/orders').send({ productId: products['USB-C cable'], quantity: 1 }).expect(401, { error: 'unauthorized', message: 'Authentication required' });
+    await request(app)
+      .post('/api/orders')
+      .send({ productId: products['USB-C cable'], quantity: 1 })
+      .expect(401, { error: 'unauthorized', message: 'Authentication required' });
     await request(app).get('/api/orders').expect(401);
     await request(app).get(`/api/orders/${UNKNOWN_ID}`).expect(401);
     expect(catalog.seen).toHaveLength(0);
@@ -132,7 +157,7 @@ describe('POST /api/orders', () => {
 });
 
 describe('GET /api/orders', () => {
-  it('lists only the caller\'s orders, newest first', async () => {
+  it("lists only the caller's orders, newest first", async () => {
     const first = (await placeOrder({ productId: products['USB-C cable'], quantity: 1 }, bob).expect(201)).body;
     const second = (await placeOrder({ productId: products['27-inch monitor'], quantity: 2 }, bob).expect(201)).body;
     expect(await ordersOf(bob)).toEqual([second, first]);
@@ -149,18 +174,21 @@ describe('GET /api/orders', () => {
 });
 
 describe('GET /api/orders/:id', () => {
-  it('returns the caller\'s own order', async () => {
+  it("returns the caller's own order", async () => {
     const order = (await placeOrder({ productId: products['USB-C cable'], quantity: 2 }).expect(201)).body;
     await request(app).get(`/api/orders/${order.id}`).set(alice).expect(200, order);
   });
 
-  it('answers the same 404 for someone else\'s order, an unknown id and a malformed id', async () => {
+  it("answers the same 404 for someone else's order, an unknown id and a malformed id", async () => {
     const order = (await placeOrder({ productId: products['USB-C cable'], quantity: 2 }).expect(201)).body;
     const notFound = { error: 'not_found', message: 'No order with this id' };
     await request(app).get(`/api/orders/${order.id}`).set(bob).expect(404, notFound);
     await request(app).get(`/api/orders/${UNKNOWN_ID}`).set(alice).expect(404, notFound);
     await request(app).get('/api/orders/not-a-uuid').set(alice).expect(404, notFound);
-    await request(app).get(`/api/orders/${encodeURIComponent("1' OR '1'='1")}`).set(alice).expect(404, notFound);
+    await request(app)
+      .get(`/api/orders/${encodeURIComponent("1' OR '1'='1")}`)
+      .set(alice)
+      .expect(404, notFound);
   });
 });
 
@@ -177,13 +205,20 @@ describe('when the catalog is in trouble', () => {
   it('names every replica it tried when all of them are down', async () => {
     const down = ordersApp([`http://127.0.0.1:${await getFreePort()}`, `http://127.0.0.1:${await getFreePort()}`]);
     const res = await placeOrder({ productId: products['USB-C cable'], quantity: 1 }, alice, down).expect(503);
-    expect(res.body).toEqual({ error: 'catalog_unavailable', message: 'None of the 2 catalog service replicas could be reached' });
+    expect(res.body).toEqual({
+      error: 'catalog_unavailable',
+      message: 'None of the 2 catalog service replicas could be reached',
+    });
   });
 
   it('answers 503 when the catalog fails with a 5xx', async () => {
     const failing = await brokenCatalog('fails');
     try {
-      const res = await placeOrder({ productId: products['USB-C cable'], quantity: 1 }, alice, ordersApp([failing.url])).expect(503);
+      const res = await placeOrder(
+        { productId: products['USB-C cable'], quantity: 1 },
+        alice,
+        ordersApp([failing.url]),
+      ).expect(503);
       expect(res.body).toEqual({ error: 'catalog_unavailable', message: 'The catalog service failed (HTTP 500)' });
     } finally {
       await failing.close();
@@ -194,8 +229,15 @@ describe('when the catalog is in trouble', () => {
     const hanging = await brokenCatalog('hangs');
     try {
       const started = Date.now();
-      const res = await placeOrder({ productId: products['USB-C cable'], quantity: 1 }, alice, ordersApp([hanging.url], 300)).expect(504);
-      expect(res.body).toEqual({ error: 'catalog_timeout', message: 'The catalog service did not answer within 300 ms' });
+      const res = await placeOrder(
+        { productId: products['USB-C cable'], quantity: 1 },
+        alice,
+        ordersApp([hanging.url], 300),
+      ).expect(504);
+      expect(res.body).toEqual({
+        error: 'catalog_timeout',
+        message: 'The catalog service did not answer within 300 ms',
+      });
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       await hanging.close();

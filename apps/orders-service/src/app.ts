@@ -17,7 +17,11 @@ export interface OrdersDependencies {
 
 /** Wires the orders service; no I/O here (see main.ts for migrations and listen). */
 export function createOrdersApp({ config, db, logger, metrics }: OrdersDependencies): Express {
-  const catalog = new CatalogClient({ baseUrls: config.catalogServiceUrls, timeoutMs: config.catalogTimeoutMs, logger });
+  const catalog = new CatalogClient({
+    baseUrls: config.catalogServiceUrls,
+    timeoutMs: config.catalogTimeoutMs,
+    logger,
+  });
   const orders = new Orders(new OrderRepository(db), catalog);
   return createServiceApp({
     service: 'orders-service',

@@ -8,13 +8,15 @@ export const ordersConfigSchema = {
   ...databaseSettings,
   ...forwardedTokenSettings,
   catalogServiceUrls: setting.urlList('CATALOG_SERVICE_URLS', {
-    description: 'Comma-separated base URLs of the catalog-service replicas; used in turn, and a lookup moves on to the next one when a replica cannot be reached.',
+    description:
+      'Comma-separated base URLs of the catalog-service replicas; used in turn, and a lookup moves on to the next one when a replica cannot be reached.',
   }),
   catalogTimeoutMs: setting.integer('CATALOG_TIMEOUT_MS', {
     default: 3000,
     min: 100,
     max: 60_000,
-    description: 'Deadline of one product lookup in the catalog (all replicas tried included); past it the order answers 504.',
+    description:
+      'Deadline of one product lookup in the catalog (all replicas tried included); past it the order answers 504.',
   }),
 };
 

@@ -12,12 +12,22 @@ let db: Database;
 
 beforeAll(async () => {
   testDb = await createTestDatabase('orders_identity');
-  db = new Database({ url: testDb.url, poolSize: 3, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'orders-identity-test' });
+  db = new Database({
+    url: testDb.url,
+    poolSize: 3,
+    statementTimeoutMs: 5000,
+    connectionTimeoutMs: 3000,
+    applicationName: 'orders-identity-test',
+  });
   await runMigrations(db, ordersMigrations);
   // One order each, so a listing shows whose orders the service answered with.
   for (const userId of ['id-alice', 'id-root']) {
-    await db.query('test.seed', `INSERT INTO orders (user_id, product_id, product_name, quantity, unit_price, total)
-      VALUES ($1, gen_random_uuid(), 'Seed', 1, 1.00, 1.00)`, [userId]);
+    await db.query(
+      'test.seed',
+      `INSERT INTO orders (user_id, product_id, product_name, quantity, unit_price, total)
+      VALUES ($1, gen_random_uuid(), 'Seed', 1, 1.00, 1.00)`,
+      [userId],
+    );
   }
 });
 afterAll(async () => {
@@ -26,11 +36,20 @@ afterAll(async () => {
 });
 
 describeIdentityModes('orders-service', () => ({
-  app: (env) => createOrdersApp({
-    config: loadOrdersConfig({ DATABASE_URL: testDb.url, CATALOG_SERVICE_URLS: 'http://127.0.0.1:9', ...env }),
-    db,
-    logger: createLogger('orders-service', 'o-1', 'silent'),
-  }),
-  probe: (app, headers) => outcomeOf(request(app).get('/api/orders').set(headers), (body) => (body['items'] as Array<{ userId: string }>)[0]?.userId),
-  expected: { alice: { status: 200, userId: 'id-alice' }, root: { status: 200, userId: 'id-root' }, anonymous: { status: 401 } },
+  app: (env) =>
+    createOrdersApp({
+      config: loadOrdersConfig({ DATABASE_URL: testDb.url, CATALOG_SERVICE_URLS: 'http://127.0.0.1:9', ...env }),
+      db,
+      logger: createLogger('orders-service', 'o-1', 'silent'),
+    }),
+  probe: (app, headers) =>
+    outcomeOf(
+      request(app).get('/api/orders').set(headers),
+      (body) => (body['items'] as Array<{ userId: string }>)[0]?.userId,
+    ),
+  expected: {
+    alice: { status: 200, userId: 'id-alice' },
+    root: { status: 200, userId: 'id-root' },
+    anonymous: { status: 401 },
+  },
 }));

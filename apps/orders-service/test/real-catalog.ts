@@ -21,11 +21,20 @@ export class RealCatalog {
   readonly seen: SeenRequest[] = [];
   private readonly replicas: RunningService[] = [];
 
-  private constructor(private readonly testDb: TestDatabase, private readonly db: Database) {}
+  private constructor(
+    private readonly testDb: TestDatabase,
+    private readonly db: Database,
+  ) {}
 
   static async start(): Promise<RealCatalog> {
     const testDb = await createTestDatabase('orders_catalog');
-    const db = new Database({ url: testDb.url, poolSize: 4, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'catalog-for-orders-test' });
+    const db = new Database({
+      url: testDb.url,
+      poolSize: 4,
+      statementTimeoutMs: 5000,
+      connectionTimeoutMs: 3000,
+      applicationName: 'catalog-for-orders-test',
+    });
     await runMigrations(db, catalogMigrations);
     return new RealCatalog(testDb, db);
   }
@@ -35,15 +44,26 @@ export class RealCatalog {
     const config = loadCatalogConfig({ DATABASE_URL: this.testDb.url, INSTANCE_ID: instanceId });
     const logger = createLogger('catalog-service', instanceId, 'silent');
     const app = createCatalogApp({ config, db: this.db, logger });
-    const running = await runService({ app, host: '127.0.0.1', port: 0, logger, shutdownGraceMs: 1000, exitOnShutdown: false });
+    const running = await runService({
+      app,
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      shutdownGraceMs: 1000,
+      exitOnShutdown: false,
+    });
     // Records what reached the replica without touching its request handling.
-    running.server.on('request', (req) => this.seen.push({ replica: instanceId, url: req.url ?? '', headers: req.headers }));
+    running.server.on('request', (req) =>
+      this.seen.push({ replica: instanceId, url: req.url ?? '', headers: req.headers }),
+    );
     this.replicas.push(running);
     return running.url;
   }
 
   async productIds(baseUrl: string): Promise<Record<string, string>> {
-    const { items } = (await (await fetch(`${baseUrl}/api/catalog/products`)).json()) as { items: Array<{ id: string; name: string }> };
+    const { items } = (await (await fetch(`${baseUrl}/api/catalog/products`)).json()) as {
+      items: Array<{ id: string; name: string }>;
+    };
     return Object.fromEntries(items.map((item) => [item.name, item.id]));
   }
 
@@ -63,9 +83,10 @@ export async function brokenCatalog(behaviour: 'fails' | 'hangs'): Promise<{ url
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -14,11 +14,20 @@ let app: Express;
 const alice = { 'x-user-id': 'user-alice', 'x-user-name': 'alice', 'x-user-roles': 'user' };
 const bob = { 'x-user-id': 'user-bob', 'x-user-name': 'bob', 'x-user-roles': 'user,admin' };
 const putDisplayName = (body: unknown, headers: Record<string, string> = alice) =>
-  request(app).put('/api/profile/me').set(headers).send(body as object);
+  request(app)
+    .put('/api/profile/me')
+    .set(headers)
+    .send(body as object);
 
 beforeAll(async () => {
   testDb = await createTestDatabase('profile');
-  db = new Database({ url: testDb.url, poolSize: 5, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'profile-test' });
+  db = new Database({
+    url: testDb.url,
+    poolSize: 5,
+    statementTimeoutMs: 5000,
+    connectionTimeoutMs: 3000,
+    applicationName: 'profile-test',
+  });
   await runMigrations(db, profileMigrations);
   const config = loadProfileConfig({ DATABASE_URL: testDb.url, INSTANCE_ID: 'profile-1' });
   app = createProfileApp({ config, db, logger: createLogger('profile-service', 'profile-1', 'silent') });
@@ -30,14 +39,16 @@ afterAll(async () => {
 });
 
 describe('GET /api/profile/me', () => {
-  it('answers the caller\'s claims and no display name before one is set', async () => {
+  it("answers the caller's claims and no display name before one is set", async () => {
     const res = await request(app).get('/api/profile/me').set(alice).expect(200);
     expect(res.headers['x-served-by']).toBe('profile-service/profile-1');
     expect(res.body).toEqual({ sub: 'user-alice', username: 'alice', roles: ['user'], displayName: null });
   });
 
   it('answers 401 without identity', async () => {
-    await request(app).get('/api/profile/me').expect(401, { error: 'unauthorized', message: 'Authentication required' });
+    await request(app)
+      .get('/api/profile/me')
+      .expect(401, { error: 'unauthorized', message: 'Authentication required' });
   });
 });
 
@@ -51,12 +62,19 @@ describe('PUT /api/profile/me', () => {
   it('replaces an existing display name', async () => {
     await putDisplayName({ displayName: 'Alice L.' }).expect(200);
     expect((await request(app).get('/api/profile/me').set(alice)).body.displayName).toBe('Alice L.');
-    const rows = await db.query<{ total: number }>('test', 'SELECT count(*)::int AS total FROM profiles WHERE user_id = $1', ['user-alice']);
+    const rows = await db.query<{ total: number }>(
+      'test',
+      'SELECT count(*)::int AS total FROM profiles WHERE user_id = $1',
+      ['user-alice'],
+    );
     expect(rows[0]?.total).toBe(1);
   });
 
-  it('keeps one user\'s profile apart from another\'s', async () => {
-    await request(app).get('/api/profile/me').set(bob).expect(200, { sub: 'user-bob', username: 'bob', roles: ['user', 'admin'], displayName: null });
+  it("keeps one user's profile apart from another's", async () => {
+    await request(app)
+      .get('/api/profile/me')
+      .set(bob)
+      .expect(200, { sub: 'user-bob', username: 'bob', roles: ['user', 'admin'], displayName: null });
     await putDisplayName({ displayName: 'Bob' }, bob).expect(200);
     expect((await request(app).get('/api/profile/me').set(alice)).body.displayName).toBe('Alice L.');
     expect((await request(app).get('/api/profile/me').set(bob)).body.displayName).toBe('Bob');

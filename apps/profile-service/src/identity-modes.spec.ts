@@ -12,7 +12,13 @@ let db: Database;
 
 beforeAll(async () => {
   testDb = await createTestDatabase('profile_identity');
-  db = new Database({ url: testDb.url, poolSize: 3, statementTimeoutMs: 5000, connectionTimeoutMs: 3000, applicationName: 'profile-identity-test' });
+  db = new Database({
+    url: testDb.url,
+    poolSize: 3,
+    statementTimeoutMs: 5000,
+    connectionTimeoutMs: 3000,
+    applicationName: 'profile-identity-test',
+  });
   await runMigrations(db, profileMigrations);
 });
 afterAll(async () => {
@@ -21,7 +27,16 @@ afterAll(async () => {
 });
 
 describeIdentityModes('profile-service', () => ({
-  app: (env) => createProfileApp({ config: loadProfileConfig({ DATABASE_URL: testDb.url, ...env }), db, logger: createLogger('profile-service', 'p-1', 'silent') }),
+  app: (env) =>
+    createProfileApp({
+      config: loadProfileConfig({ DATABASE_URL: testDb.url, ...env }),
+      db,
+      logger: createLogger('profile-service', 'p-1', 'silent'),
+    }),
   probe: (app, headers) => outcomeOf(request(app).get('/api/profile/me').set(headers), (body) => body['sub']),
-  expected: { alice: { status: 200, userId: 'id-alice' }, root: { status: 200, userId: 'id-root' }, anonymous: { status: 401 } },
+  expected: {
+    alice: { status: 200, userId: 'id-alice' },
+    root: { status: 200, userId: 'id-root' },
+    anonymous: { status: 401 },
+  },
 }));

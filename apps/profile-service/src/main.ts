@@ -13,5 +13,12 @@ startService('profile-service', async () => {
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
   const app = createProfileApp({ config, db, logger, metrics });
-  await runService({ app, host: config.host, port: config.port, logger, shutdownGraceMs: config.shutdownGraceMs, onShutdown: [() => db.close()] });
+  await runService({
+    app,
+    host: config.host,
+    port: config.port,
+    logger,
+    shutdownGraceMs: config.shutdownGraceMs,
+    onShutdown: [() => db.close()],
+  });
 });

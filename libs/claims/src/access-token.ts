@@ -40,7 +40,9 @@ export interface SubjectClaims {
   roles: string[];
 }
 
-export function subjectClaimsToPayload(subject: SubjectClaims): Omit<AccessTokenClaims, 'iss' | 'sub' | 'aud' | 'exp' | 'iat' | 'jti' | 'nbf'> {
+export function subjectClaimsToPayload(
+  subject: SubjectClaims,
+): Omit<AccessTokenClaims, 'iss' | 'sub' | 'aud' | 'exp' | 'iat' | 'jti' | 'nbf'> {
   return {
     [IS_ADMIN_CLAIM]: subject.roles.includes(ADMIN_ROLE),
     username: subject.username,
@@ -61,7 +63,8 @@ export function findClaimsProblem(payload: unknown): string | undefined {
   if (typeof claims['jti'] !== 'string' || claims['jti'] === '') return 'jti claim missing or not a string';
   if (typeof claims['username'] !== 'string') return 'username claim missing or not a string';
   const roles = claims['roles'];
-  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) return 'roles claim is not an array of strings';
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string'))
+    return 'roles claim is not an array of strings';
   if (typeof claims[IS_ADMIN_CLAIM] !== 'boolean') return 'is_admin claim missing or not a boolean';
   return undefined;
 }

@@ -16,7 +16,12 @@ import {
 } from './index';
 
 const claims: AccessTokenClaims = {
-  iss: 'http://issuer', sub: 'u-1', aud: 'api', exp: 2_000_000_000, iat: 1_900_000_000, jti: 'j-1',
+  iss: 'http://issuer',
+  sub: 'u-1',
+  aud: 'api',
+  exp: 2_000_000_000,
+  iat: 1_900_000_000,
+  jti: 'j-1',
   ...subjectClaimsToPayload({ sub: 'u-1', username: 'alice', roles: ['user', 'admin'] }),
 };
 
@@ -42,23 +47,47 @@ describe('access token claims', () => {
 describe('identity headers', () => {
   it('round-trips verified claims into a principal', () => {
     const principal = principalFromHeaders(identityHeadersFromClaims(claims));
-    expect(principal).toEqual({ userId: 'u-1', username: 'alice', roles: ['user', 'admin'], tokenId: 'j-1', isAdmin: true });
+    expect(principal).toEqual({
+      userId: 'u-1',
+      username: 'alice',
+      roles: ['user', 'admin'],
+      tokenId: 'j-1',
+      isAdmin: true,
+    });
   });
 
   it('strips every identity header a client could send', () => {
-    const headers = { 'x-user-id': 'evil', 'x-user-roles': 'admin', 'x-token-id': 'x', 'x-auth-user': 'y', accept: 'json' };
+    const headers = {
+      'x-user-id': 'evil',
+      'x-user-roles': 'admin',
+      'x-token-id': 'x',
+      'x-auth-user': 'y',
+      accept: 'json',
+    };
     stripIdentityHeaders(headers);
     expect(headers).toEqual({ accept: 'json' });
   });
 
   it('treats underscores like dashes, so X_User_Id cannot slip past the strip', () => {
-    const headers = { x_user_id: 'evil', 'X_Token_Exp': '1', x_auth_user: 'y', 'x-userid': 'not an identity header', accept: 'json' };
+    const headers = {
+      x_user_id: 'evil',
+      X_Token_Exp: '1',
+      x_auth_user: 'y',
+      'x-userid': 'not an identity header',
+      accept: 'json',
+    };
     stripIdentityHeaders(headers);
     expect(headers).toEqual({ 'x-userid': 'not an identity header', accept: 'json' });
   });
 
   it('builds the principal of verified claims (verify-token mode)', () => {
-    expect(principalFromClaims(claims)).toEqual({ userId: 'u-1', username: 'alice', roles: ['user', 'admin'], tokenId: 'j-1', isAdmin: true });
+    expect(principalFromClaims(claims)).toEqual({
+      userId: 'u-1',
+      username: 'alice',
+      roles: ['user', 'admin'],
+      tokenId: 'j-1',
+      isAdmin: true,
+    });
     expect(principalFromClaims({ ...claims, roles: ['user'] }).isAdmin).toBe(false);
   });
 
@@ -71,11 +100,22 @@ describe('identity headers', () => {
 describe('requireAuth / requireRole', () => {
   const app = express();
   app.use(attachPrincipal);
-  app.get('/me', requireAuth(), (req, res) => { res.json({ userId: principalOf(req).userId }); });
-  app.get('/admin', requireRole('admin'), (_req, res) => { res.json({ ok: true }); });
-  app.use((error: { status?: number; code?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(error.status ?? 500).json({ error: error.code });
+  app.get('/me', requireAuth(), (req, res) => {
+    res.json({ userId: principalOf(req).userId });
   });
+  app.get('/admin', requireRole('admin'), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(
+    (
+      error: { status?: number; code?: string },
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      res.status(error.status ?? 500).json({ error: error.code });
+    },
+  );
 
   it('answers 401 without identity', async () => {
     await request(app).get('/me').expect(401, { error: 'unauthorized' });
@@ -89,6 +129,10 @@ describe('requireAuth / requireRole', () => {
   });
 
   it('answers 401 for malformed identity', async () => {
-    await request(app).get('/me').set('x-user-id', 'u').set('x-user-roles', 'a b').expect(401, { error: 'invalid_identity' });
+    await request(app)
+      .get('/me')
+      .set('x-user-id', 'u')
+      .set('x-user-roles', 'a b')
+      .expect(401, { error: 'invalid_identity' });
   });
 });

@@ -27,7 +27,10 @@ export function principalFromHeaders(headers: IncomingHttpHeaders): Principal | 
   const userId = single(headers, IDENTITY_HEADERS.userId);
   if (userId === undefined) return undefined;
   const username = single(headers, IDENTITY_HEADERS.username) ?? '';
-  const roles = (single(headers, IDENTITY_HEADERS.roles) ?? '').split(',').map((role) => role.trim()).filter(Boolean);
+  const roles = (single(headers, IDENTITY_HEADERS.roles) ?? '')
+    .split(',')
+    .map((role) => role.trim())
+    .filter(Boolean);
   if (userId.length > 128 || !roles.every((role) => ROLE_PATTERN.test(role))) {
     throw new MalformedIdentityError();
   }
@@ -46,7 +49,13 @@ export function principalFromHeaders(headers: IncomingHttpHeaders): Principal | 
  */
 export function principalFromClaims(claims: AccessTokenClaims): Principal {
   const roles = Object.freeze([...claims.roles]);
-  return Object.freeze({ userId: claims.sub, username: claims.username, roles, tokenId: claims.jti, isAdmin: roles.includes(ADMIN_ROLE) });
+  return Object.freeze({
+    userId: claims.sub,
+    username: claims.username,
+    roles,
+    tokenId: claims.jti,
+    isAdmin: roles.includes(ADMIN_ROLE),
+  });
 }
 
 /** Headers that pass a caller's identity on to another service (e.g. orders -> catalog). */

@@ -42,17 +42,26 @@ const bundleOf = (service: ServiceName) => path.join(REPO_ROOT, 'dist', 'apps', 
 export async function startLocalCluster(options: ClusterOptions): Promise<LocalCluster> {
   const logsDir = path.join(options.dataDir, 'logs');
   await mkdir(logsDir, { recursive: true });
-  const postgres = await startLocalPostgres({ dataDir: path.join(options.dataDir, 'postgres'), ...(options.onPostgresLog && { onLog: options.onPostgresLog }) });
+  const postgres = await startLocalPostgres({
+    dataDir: path.join(options.dataDir, 'postgres'),
+    ...(options.onPostgresLog && { onLog: options.onPostgresLog }),
+  });
   const instances: Instance[] = [];
   try {
     for (const service of SERVICE_NAMES) {
       const database = SERVICES[service].database;
       if (database) await postgres.ensureDatabase(database);
     }
-    const gatewayPort = options.gatewayPort || await getFreePort();
+    const gatewayPort = options.gatewayPort || (await getFreePort());
     const gatewayUrl = `http://localhost:${gatewayPort}`;
-    const adminPort = options.gatewayAdminPort || await getFreePort();
-    const ports: Record<ServiceName, number[]> = { auth: [], catalog: [], orders: [], profile: [], gateway: [gatewayPort] };
+    const adminPort = options.gatewayAdminPort || (await getFreePort());
+    const ports: Record<ServiceName, number[]> = {
+      auth: [],
+      catalog: [],
+      orders: [],
+      profile: [],
+      gateway: [gatewayPort],
+    };
     for (const service of SERVICE_NAMES) {
       if (service === 'gateway') continue;
       for (let i = 0; i < (options.scale?.[service] ?? 1); i += 1) ports[service].push(await getFreePort());
@@ -60,7 +69,11 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
     const urls = (service: ServiceName) => ports[service].map((port) => `http://127.0.0.1:${port}`).join(',');
     const shared = { JWT_ISSUER: gatewayUrl, LOG_LEVEL: options.logLevel ?? 'info' };
     const env: Record<ServiceName, Record<string, string>> = {
-      auth: { ...shared, DATABASE_URL: postgres.url('auth'), ...(options.admin && { ADMIN_USERNAME: options.admin.username, ADMIN_PASSWORD: options.admin.password }) },
+      auth: {
+        ...shared,
+        DATABASE_URL: postgres.url('auth'),
+        ...(options.admin && { ADMIN_USERNAME: options.admin.username, ADMIN_PASSWORD: options.admin.password }),
+      },
       catalog: { ...shared, DATABASE_URL: postgres.url('catalog') },
       orders: { ...shared, DATABASE_URL: postgres.url('orders'), CATALOG_SERVICE_URLS: urls('catalog') },
       profile: { ...shared, DATABASE_URL: postgres.url('profile') },
@@ -78,20 +91,25 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
       const gatewayReplicas = service === 'gateway' ? 1 : ports[service].length;
       for (let i = 0; i < gatewayReplicas; i += 1) {
         const name = `${service}-${i + 1}`;
-        instances.push(new Instance({
-          name,
-          service,
-          bundle: bundleOf(service),
-          port: ports[service][i]!,
-          env: { ...env[service], ...options.env?.[service] },
-          logFile: path.join(logsDir, `${name}.log`),
-          onLine: options.onLine ?? (() => undefined),
-        }));
+        instances.push(
+          new Instance({
+            name,
+            service,
+            bundle: bundleOf(service),
+            port: ports[service][i]!,
+            env: { ...env[service], ...options.env?.[service] },
+            logFile: path.join(logsDir, `${name}.log`),
+            onLine: options.onLine ?? (() => undefined),
+          }),
+        );
       }
     }
     // Services first, the gateway last: it becomes ready once it can load the issuer's JWKS.
     const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
-    for (const phase of [instances.filter((i) => i.service !== 'gateway'), instances.filter((i) => i.service === 'gateway')]) {
+    for (const phase of [
+      instances.filter((i) => i.service !== 'gateway'),
+      instances.filter((i) => i.service === 'gateway'),
+    ]) {
       for (const instance of phase) instance.start();
       await Promise.all(phase.map((instance) => instance.waitUntilReady(readyTimeoutMs)));
     }

@@ -5,14 +5,26 @@ import path from 'node:path';
 import { Instance } from './instance';
 
 let dir: string;
-beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), 'instance-')); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'instance-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function instanceRunning(script: string, name: string) {
   const bundle = path.join(dir, `${name}.js`);
   await writeFile(bundle, script);
   const lines: string[] = [];
-  const instance = new Instance({ name, service: 'catalog', bundle, port: await getFreePort(), env: { GREETING: 'hi' }, logFile: path.join(dir, `${name}.log`), onLine: (_n, line) => lines.push(line) });
+  const instance = new Instance({
+    name,
+    service: 'catalog',
+    bundle,
+    port: await getFreePort(),
+    env: { GREETING: 'hi' },
+    logFile: path.join(dir, `${name}.log`),
+    onLine: (_n, line) => lines.push(line),
+  });
   instance.start();
   return { instance, lines };
 }
@@ -37,7 +49,12 @@ describe('Instance', () => {
   });
 
   it('reports a replica that dies during start-up with its last output', async () => {
-    const { instance } = await instanceRunning('console.error("DATABASE_URL is required"); process.exit(1);', 'broken-1');
-    await expect(instance.waitUntilReady(10_000)).rejects.toThrow(/broken-1 exited during start-up:\nDATABASE_URL is required/);
+    const { instance } = await instanceRunning(
+      'console.error("DATABASE_URL is required"); process.exit(1);',
+      'broken-1',
+    );
+    await expect(instance.waitUntilReady(10_000)).rejects.toThrow(
+      /broken-1 exited during start-up:\nDATABASE_URL is required/,
+    );
   });
 });

@@ -30,34 +30,54 @@ export class Instance {
     this.url = `http://127.0.0.1:${options.port}`;
   }
 
-  get name(): string { return this.options.name; }
-  get service(): ServiceName { return this.options.service; }
-  get port(): number { return this.options.port; }
-  get pid(): number | undefined { return this.child?.pid; }
-  get running(): boolean { return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null; }
+  get name(): string {
+    return this.options.name;
+  }
+  get service(): ServiceName {
+    return this.options.service;
+  }
+  get port(): number {
+    return this.options.port;
+  }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
 
   start(): void {
     if (this.running) return;
     this.log = createWriteStream(this.options.logFile, { flags: 'a' });
     const child = spawn(process.execPath, ['--enable-source-maps', this.options.bundle], {
-      env: { PATH: process.env['PATH'] ?? '', ...this.options.env, PORT: String(this.options.port), HOST: '127.0.0.1', INSTANCE_ID: this.options.name },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        ...this.options.env,
+        PORT: String(this.options.port),
+        HOST: '127.0.0.1',
+        INSTANCE_ID: this.options.name,
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => this.handleLine(line));
     }
-    this.exit = new Promise((resolve) => child.once('exit', (code) => {
-      this.log?.end();
-      resolve(code);
-    }));
+    this.exit = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        this.log?.end();
+        resolve(code);
+      }),
+    );
   }
 
   /** Polls /readyz until it answers 200; fails early if the process exits. */
   async waitUntilReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
-    void this.exit.then(() => { exited = true; });
+    void this.exit.then(() => {
+      exited = true;
+    });
     while (Date.now() < deadline) {
       if (exited || !this.running) throw new Error(`${this.name} exited during start-up:\n${this.recentOutput()}`);
       try {

@@ -19,7 +19,10 @@ describe('Prometheus text', () => {
   });
 
   it('reads labels and unlabelled samples', () => {
-    expect(samplesOf(text, 'gateway_jwks_fetches_total')).toEqual([{ labels: { outcome: 'ok' }, value: 3 }, { labels: { outcome: 'error' }, value: 1 }]);
+    expect(samplesOf(text, 'gateway_jwks_fetches_total')).toEqual([
+      { labels: { outcome: 'ok' }, value: 3 },
+      { labels: { outcome: 'error' }, value: 1 },
+    ]);
     expect(samplesOf(text, 'process_uptime_seconds')).toEqual([{ labels: {}, value: 42 }]);
   });
 });

@@ -38,7 +38,8 @@ export function loadConfig<S extends Schema>(schema: S, env: NodeJS.ProcessEnv =
 /** A Markdown table of a schema, for the README (see tools/docs). */
 export function describeSchema(schema: Schema): string {
   const rows = Object.values(schema).map((setting) => {
-    const fallback = setting.defaultLabel ?? (setting.default === undefined ? '**required**' : formatDefault(setting.default));
+    const fallback =
+      setting.defaultLabel ?? (setting.default === undefined ? '**required**' : formatDefault(setting.default));
     const cell = (text: string) => text.replace(/\|/g, '\\|');
     return `| \`${setting.env}\` | ${cell(setting.type)} | ${cell(fallback)} | ${cell(setting.description)} |`;
   });

@@ -29,22 +29,32 @@ function define<T>(env: string, type: string, parse: (raw: string) => T, options
 }
 
 export function string(env: string, options: Options<string> & { pattern?: RegExp }): Setting<string> {
-  return define(env, 'string', (raw) => {
-    if (options.pattern && !options.pattern.test(raw)) {
-      throw new Error(`must match ${options.pattern}`);
-    }
-    return raw;
-  }, options);
+  return define(
+    env,
+    'string',
+    (raw) => {
+      if (options.pattern && !options.pattern.test(raw)) {
+        throw new Error(`must match ${options.pattern}`);
+      }
+      return raw;
+    },
+    options,
+  );
 }
 
 export function integer(env: string, options: Options<number> & { min?: number; max?: number }): Setting<number> {
   const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = options;
-  return define(env, 'integer', (raw) => {
-    if (!/^-?\d+$/.test(raw)) throw new Error(`must be an integer, got "${raw}"`);
-    const value = Number(raw);
-    if (value < min || value > max) throw new Error(`must be between ${min} and ${max}, got ${value}`);
-    return value;
-  }, options);
+  return define(
+    env,
+    'integer',
+    (raw) => {
+      if (!/^-?\d+$/.test(raw)) throw new Error(`must be an integer, got "${raw}"`);
+      const value = Number(raw);
+      if (value < min || value > max) throw new Error(`must be between ${min} and ${max}, got ${value}`);
+      return value;
+    },
+    options,
+  );
 }
 
 export function port(env: string, options: Options<number>): Setting<number> {
@@ -53,19 +63,30 @@ export function port(env: string, options: Options<number>): Setting<number> {
 }
 
 export function boolean(env: string, options: Options<boolean>): Setting<boolean> {
-  return define(env, 'boolean', (raw) => {
-    const normalized = raw.toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
-    if (['false', '0', 'no', 'off'].includes(normalized)) return false;
-    throw new Error(`must be true or false, got "${raw}"`);
-  }, options);
+  return define(
+    env,
+    'boolean',
+    (raw) => {
+      const normalized = raw.toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+      if (['false', '0', 'no', 'off'].includes(normalized)) return false;
+      throw new Error(`must be true or false, got "${raw}"`);
+    },
+    options,
+  );
 }
 
 export function oneOf<const V extends string>(env: string, values: readonly V[], options: Options<V>): Setting<V> {
-  return define(env, values.join(' | '), (raw) => {
-    if (!(values as readonly string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}, got "${raw}"`);
-    return raw as V;
-  }, options);
+  return define(
+    env,
+    values.join(' | '),
+    (raw) => {
+      if (!(values as readonly string[]).includes(raw))
+        throw new Error(`must be one of ${values.join(', ')}, got "${raw}"`);
+      return raw as V;
+    },
+    options,
+  );
 }
 
 function parseUrl(raw: string): string {
@@ -87,13 +108,30 @@ export function url(env: string, options: Options<string>): Setting<string> {
 
 /** Comma-separated URLs: one per replica of an upstream. */
 export function urlList(env: string, options: Options<string[]>): Setting<string[]> {
-  return define(env, 'url list', (raw) => {
-    const urls = raw.split(',').map((part) => part.trim()).filter(Boolean);
-    if (urls.length === 0) throw new Error('must list at least one URL');
-    return urls.map(parseUrl);
-  }, options);
+  return define(
+    env,
+    'url list',
+    (raw) => {
+      const urls = raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
+      if (urls.length === 0) throw new Error('must list at least one URL');
+      return urls.map(parseUrl);
+    },
+    options,
+  );
 }
 
 export function stringList(env: string, options: Options<string[]>): Setting<string[]> {
-  return define(env, 'list', (raw) => raw.split(',').map((part) => part.trim()).filter(Boolean), options);
+  return define(
+    env,
+    'list',
+    (raw) =>
+      raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    options,
+  );
 }

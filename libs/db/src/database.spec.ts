@@ -11,8 +11,12 @@ const migrations: Migration[] = [
   { id: 2, name: 'seed', sql: "INSERT INTO items (name) VALUES ('first')" },
 ];
 
-beforeAll(async () => { testDb = await createTestDatabase('dblib'); });
-afterAll(async () => { await testDb.drop(); });
+beforeAll(async () => {
+  testDb = await createTestDatabase('dblib');
+});
+afterAll(async () => {
+  await testDb.drop();
+});
 
 describe('runMigrations', () => {
   it('applies each migration exactly once, even when replicas start together', async () => {
@@ -27,7 +31,9 @@ describe('runMigrations', () => {
 
   it('rolls back a failing migration and names it', async () => {
     const db = open();
-    await expect(runMigrations(db, [...migrations, { id: 3, name: 'broken', sql: 'CREATE TABLE oops (; ' }])).rejects.toThrow('migration 3 (broken) failed');
+    await expect(
+      runMigrations(db, [...migrations, { id: 3, name: 'broken', sql: 'CREATE TABLE oops (; ' }]),
+    ).rejects.toThrow('migration 3 (broken) failed');
     const rows = await db.query('test', 'SELECT 1 FROM schema_migrations WHERE id = 3');
     expect(rows).toHaveLength(0);
     await db.close();
@@ -39,17 +45,21 @@ describe('Database', () => {
     const db = open();
     await db.query('items.list', 'SELECT * FROM items');
     await db.query('items.list', 'SELECT * FROM items WHERE name = $1', ["first' OR '1'='1"]);
-    await db.transaction(async (tx) => { await tx.query('items.insert', 'INSERT INTO items (name) VALUES ($1)', ['second']); });
+    await db.transaction(async (tx) => {
+      await tx.query('items.insert', 'INSERT INTO items (name) VALUES ($1)', ['second']);
+    });
     expect(db.queryCounts()).toEqual({ 'items.list': 2, 'items.insert': 1 });
     await db.close();
   });
 
   it('rolls back a transaction on error', async () => {
     const db = open();
-    await expect(db.transaction(async (tx) => {
-      await tx.query('items.insert', 'INSERT INTO items (name) VALUES ($1)', ['doomed']);
-      throw new Error('abort');
-    })).rejects.toThrow('abort');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('items.insert', 'INSERT INTO items (name) VALUES ($1)', ['doomed']);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
     expect(await db.query('test', 'SELECT 1 FROM items WHERE name = $1', ['doomed'])).toHaveLength(0);
     await db.close();
   });
@@ -60,7 +70,10 @@ describe('Database', () => {
     await expect(down.ping()).rejects.toBeInstanceOf(DependencyError);
     await down.close();
     const slow = open(testDb.url, 200);
-    await expect(slow.query('test', 'SELECT pg_sleep(2)')).rejects.toMatchObject({ status: 504, code: 'database_timeout' });
+    await expect(slow.query('test', 'SELECT pg_sleep(2)')).rejects.toMatchObject({
+      status: 504,
+      code: 'database_timeout',
+    });
     await slow.close();
   });
 });

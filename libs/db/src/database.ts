@@ -24,13 +24,15 @@ const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '
 
 export function isUnavailable(error: unknown): boolean {
   const err = error as { code?: string; message?: string };
-  if (typeof err?.code === 'string' && (UNAVAILABLE_SQLSTATES.test(err.code) || UNAVAILABLE_ERRNOS.has(err.code))) return true;
+  if (typeof err?.code === 'string' && (UNAVAILABLE_SQLSTATES.test(err.code) || UNAVAILABLE_ERRNOS.has(err.code)))
+    return true;
   return /timeout exceeded when trying to connect|Connection terminated/i.test(err?.message ?? '');
 }
 
 function translate(error: unknown): unknown {
   if (isUnavailable(error)) return new DependencyError('The database is unavailable', 503, 'database_unavailable');
-  if ((error as { code?: string }).code === '57014') return new DependencyError('The database did not answer in time', 504, 'database_timeout');
+  if ((error as { code?: string }).code === '57014')
+    return new DependencyError('The database did not answer in time', 504, 'database_timeout');
   return error;
 }
 
@@ -96,7 +98,9 @@ export class Database implements Queryable {
 
   /** Runs `work` on one dedicated connection (e.g. to hold a session-level advisory lock). */
   async withConnection<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect().catch((error: unknown) => { throw translate(error); });
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw translate(error);
+    });
     try {
       return await work(client);
     } finally {
@@ -125,7 +129,12 @@ export class Database implements Queryable {
 
 /** Builds the pool from a service's `databaseSettings` values. */
 export function databaseFromConfig(
-  config: { databaseUrl: string; databasePoolSize: number; databaseStatementTimeoutMs: number; databaseConnectTimeoutMs: number },
+  config: {
+    databaseUrl: string;
+    databasePoolSize: number;
+    databaseStatementTimeoutMs: number;
+    databaseConnectTimeoutMs: number;
+  },
   applicationName: string,
   onQuery?: (purpose: string) => void,
 ): Database {

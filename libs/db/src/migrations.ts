@@ -29,14 +29,19 @@ export async function runMigrations(db: Database, migrations: readonly Migration
         name text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
-      const applied = new Set((await client.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((row) => row.id));
+      const applied = new Set(
+        (await client.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((row) => row.id),
+      );
       const newlyApplied: number[] = [];
       for (const migration of ordered) {
         if (applied.has(migration.id)) continue;
         await client.query('BEGIN');
         try {
           await client.query(migration.sql);
-          await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+          await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [
+            migration.id,
+            migration.name,
+          ]);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');

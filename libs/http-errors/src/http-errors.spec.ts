@@ -1,4 +1,12 @@
-import { ConflictError, DependencyError, ForbiddenError, HttpError, isHttpError, UnauthorizedError, ValidationError } from './index';
+import {
+  ConflictError,
+  DependencyError,
+  ForbiddenError,
+  HttpError,
+  isHttpError,
+  UnauthorizedError,
+  ValidationError,
+} from './index';
 
 describe('http errors', () => {
   it.each([

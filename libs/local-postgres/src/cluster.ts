@@ -64,15 +64,19 @@ async function initdb(
       await fs.chown(scratch, user.uid, user.gid);
       await fs.chown(pwfile, user.uid, user.gid);
     }
-    await runToCompletion(binaries.initdb, [
-      `--pgdata=${realDataDir}`,
-      '--auth=scram-sha-256',
-      `--username=${SUPERUSER}`,
-      `--pwfile=${pwfile}`,
-      '--encoding=UTF8',
-      '--no-locale',
-      ...(skipSync ? ['--no-sync'] : []),
-    ], user);
+    await runToCompletion(
+      binaries.initdb,
+      [
+        `--pgdata=${realDataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+        ...(skipSync ? ['--no-sync'] : []),
+      ],
+      user,
+    );
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
@@ -84,7 +88,9 @@ function runToCompletion(command: string, args: string[], user: ServerUser | und
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', (error) => reject(new LocalPostgresError(`Could not run ${command}: ${error.message}`, { cause: error })));
+    child.once('error', (error) =>
+      reject(new LocalPostgresError(`Could not run ${command}: ${error.message}`, { cause: error })),
+    );
     child.once('close', (code, signal) => {
       if (code === 0) return resolve();
       const tail = output.trim().split('\n').slice(-15).join('\n  ');

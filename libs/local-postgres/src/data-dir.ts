@@ -92,7 +92,9 @@ async function createRelocatedDir(dir: string, user: ServerUser): Promise<void> 
   const root = await fs.lstat(RELOCATED_DATA_ROOT);
   // It sits in world-writable /var/tmp: refuse one that someone else planted.
   if (!root.isDirectory() || root.uid !== process.getuid?.()) {
-    throw new LocalPostgresError(`${RELOCATED_DATA_ROOT} exists but is not a directory owned by this user; remove it and retry.`);
+    throw new LocalPostgresError(
+      `${RELOCATED_DATA_ROOT} exists but is not a directory owned by this user; remove it and retry.`,
+    );
   }
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   await handOver(dir, user);
@@ -104,7 +106,9 @@ async function handOver(dir: string, user: ServerUser): Promise<void> {
   if (stats.uid === user.uid) return;
   const entries = await fs.readdir(dir);
   if (entries.length > 0 && !entries.includes('PG_VERSION')) {
-    throw new LocalPostgresError(`${dir} is not empty and is not a PostgreSQL data directory; pick an empty or new directory.`);
+    throw new LocalPostgresError(
+      `${dir} is not empty and is not a PostgreSQL data directory; pick an empty or new directory.`,
+    );
   }
   await chownTree(dir, user);
 }

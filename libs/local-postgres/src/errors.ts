@@ -25,7 +25,8 @@ export class PostgresStartError extends LocalPostgresError {
     reason: string,
     readonly logTail: readonly string[],
   ) {
-    const log = logTail.length > 0 ? `\nLast server log lines:\n  ${logTail.join('\n  ')}` : '\n(The server wrote no log lines.)';
+    const log =
+      logTail.length > 0 ? `\nLast server log lines:\n  ${logTail.join('\n  ')}` : '\n(The server wrote no log lines.)';
     super(`PostgreSQL did not start: ${reason}${log}`);
   }
 }

@@ -6,7 +6,13 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { passwordFileOf } from './cluster';
 import { RELOCATED_DATA_ROOT } from './data-dir';
-import { DataDirInUseError, LocalPostgresError, PostgresStartError, startLocalPostgres, type LocalPostgres } from './index';
+import {
+  DataDirInUseError,
+  LocalPostgresError,
+  PostgresStartError,
+  startLocalPostgres,
+  type LocalPostgres,
+} from './index';
 import { resolveServerUser } from './server-user';
 
 const itWhenRoot = process.getuid?.() === 0 ? it : it.skip;
@@ -22,7 +28,10 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 }
 
 function uidOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('Uid:')) ?? '';
+  const line =
+    readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('Uid:')) ?? '';
   return Number(line.split(/\s+/)[1]);
 }
 
@@ -73,7 +82,9 @@ describe('startLocalPostgres', () => {
   it('refuses to start a second server on a data dir in use', async () => {
     const second = startLocalPostgres({ dataDir });
     await expect(second).rejects.toThrow(DataDirInUseError);
-    await expect(second).rejects.toThrow(`Another PostgreSQL is already running on this data dir (pid ${server.pid}, data dir ${dataDir})`);
+    await expect(second).rejects.toThrow(
+      `Another PostgreSQL is already running on this data dir (pid ${server.pid}, data dir ${dataDir})`,
+    );
   });
 
   itWhenRoot('runs the server as the postgres user, not root', () => {
@@ -91,7 +102,9 @@ describe('startLocalPostgres', () => {
     try {
       const onBusyPort = startLocalPostgres({ dataDir, port: busyPort });
       await expect(onBusyPort).rejects.toThrow(PostgresStartError);
-      await expect(onBusyPort).rejects.toThrow(/the server exited \(exit code 1\)\nLast server log lines:[\s\S]*Address already in use/);
+      await expect(onBusyPort).rejects.toThrow(
+        /the server exited \(exit code 1\)\nLast server log lines:[\s\S]*Address already in use/,
+      );
     } finally {
       blocker.close();
     }

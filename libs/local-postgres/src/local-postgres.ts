@@ -61,7 +61,14 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
 
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await getFreePort());
-    const postmaster = new Postmaster({ binaries, user, realDataDir, port, settings: serverSettings(ephemeral), onLog });
+    const postmaster = new Postmaster({
+      binaries,
+      user,
+      realDataDir,
+      port,
+      settings: serverSettings(ephemeral),
+      onLog,
+    });
     const server = new RunningLocalPostgres(postmaster, port, password);
     try {
       await server.waitUntilReady(passwordFileOf(dataDir));
@@ -89,7 +96,9 @@ function serverSettings(ephemeral: boolean): Record<string, string> {
 
 function assertDatabaseName(name: string): void {
   if (!DATABASE_NAME.test(name)) {
-    throw new LocalPostgresError(`Invalid database name "${name}": use lowercase letters, digits and _, at most 63, not starting with a digit.`);
+    throw new LocalPostgresError(
+      `Invalid database name "${name}": use lowercase letters, digits and _, at most 63, not starting with a digit.`,
+    );
   }
 }
 
@@ -141,14 +150,20 @@ class RunningLocalPostgres implements LocalPostgres {
       const probe = await Promise.race([this.probe(), this.postmaster.exited.then(() => 'exited' as const)]);
       if (probe === 'ready') return;
       if (probe === 'wrong password') {
-        throw new PostgresStartError(`the password in ${passwordFile} does not match the one of the cluster`, this.postmaster.logTail());
+        throw new PostgresStartError(
+          `the password in ${passwordFile} does not match the one of the cluster`,
+          this.postmaster.logTail(),
+        );
       }
       if (this.postmaster.hasExited) {
         const { code, signal } = await this.postmaster.exited;
         throw new PostgresStartError(`the server exited (${signal ?? `exit code ${code}`})`, this.postmaster.logTail());
       }
       if (Date.now() > deadline) {
-        throw new PostgresStartError(`no answer on ${HOST}:${this.port} within ${READY_TIMEOUT_MS / 1000} s`, this.postmaster.logTail());
+        throw new PostgresStartError(
+          `no answer on ${HOST}:${this.port} within ${READY_TIMEOUT_MS / 1000} s`,
+          this.postmaster.logTail(),
+        );
       }
       await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), this.postmaster.exited]);
     }

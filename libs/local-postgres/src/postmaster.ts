@@ -123,8 +123,11 @@ let setprivSupportsParentDeathSignal: boolean | undefined;
  */
 function withParentDeathSignal(command: string, args: string[]): [string, string[]] {
   setprivSupportsParentDeathSignal ??=
-    process.platform === 'linux' && (spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).stdout ?? '').includes('--pdeathsig');
-  return setprivSupportsParentDeathSignal ? ['setpriv', ['--pdeathsig', 'SIGINT', '--', command, ...args]] : [command, args];
+    process.platform === 'linux' &&
+    (spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).stdout ?? '').includes('--pdeathsig');
+  return setprivSupportsParentDeathSignal
+    ? ['setpriv', ['--pdeathsig', 'SIGINT', '--', command, ...args]]
+    : [command, args];
 }
 
 /** True when the server failed because its port was taken between choosing it and binding it. */

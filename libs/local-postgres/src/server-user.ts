@@ -29,7 +29,12 @@ export function canAccess(user: ServerUser | undefined, target: string, mode: 'r
 }
 
 /** spawn() options that run a PostgreSQL program as `user` (the current user when undefined). */
-export function spawnOptionsFor(user: ServerUser | undefined): { uid?: number; gid?: number; cwd: string; env: NodeJS.ProcessEnv } {
+export function spawnOptionsFor(user: ServerUser | undefined): {
+  uid?: number;
+  gid?: number;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+} {
   // PG* variables (PGDATA, PGPORT, ...) must not override the explicit arguments, and the C locale
   // keeps server messages in English so that failures such as "Address already in use" are recognisable.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PG')));
@@ -57,7 +62,10 @@ function createSystemUser(name: string): ServerUser {
   );
   const created = lookUpUser(name);
   if (created !== undefined) return created;
-  const output = [group.error?.message, group.stderr, user.error?.message, user.stderr].filter(Boolean).join(' ').trim();
+  const output = [group.error?.message, group.stderr, user.error?.message, user.stderr]
+    .filter(Boolean)
+    .join(' ')
+    .trim();
   throw new LocalPostgresError(
     `Running as root, so PostgreSQL must run as the "${name}" system user, which does not exist and could not be created ` +
       `(groupadd/useradd: ${output || 'no output'}). Create it, or run as a regular user.`,

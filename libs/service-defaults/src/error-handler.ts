@@ -15,7 +15,11 @@ const BODY_ERRORS: Record<string, { status: number; code: string; message: strin
   'encoding.unsupported': { status: 415, code: 'unsupported_encoding', message: 'Unsupported content encoding' },
   'charset.unsupported': { status: 415, code: 'unsupported_charset', message: 'Unsupported charset' },
   'request.aborted': { status: 400, code: 'request_aborted', message: 'The request was aborted' },
-  'request.size.invalid': { status: 400, code: 'invalid_request', message: 'The request size did not match Content-Length' },
+  'request.size.invalid': {
+    status: 400,
+    code: 'invalid_request',
+    message: 'The request size did not match Content-Length',
+  },
 };
 
 export const notFound: RequestHandler = (req, _res, next) => {

@@ -18,15 +18,17 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>, isShuttingD
     }
     const results: Record<string, string> = {};
     let ready = true;
-    await Promise.all(Object.entries(checks).map(async ([name, check]) => {
-      try {
-        await check();
-        results[name] = 'ok';
-      } catch (error) {
-        ready = false;
-        results[name] = (error as Error).message || 'failed';
-      }
-    }));
+    await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await check();
+          results[name] = 'ok';
+        } catch (error) {
+          ready = false;
+          results[name] = (error as Error).message || 'failed';
+        }
+      }),
+    );
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
   return router;

@@ -32,15 +32,29 @@ export function createLogger(service: string, instanceId: string, level: string)
       // stdout gone: nothing to do
     }
   }, FLUSH_INTERVAL_MS).unref();
-  const logger = pino({
-    level,
-    base: { service, instance: instanceId },
-    redact: {
-      paths: ['password', '*.password', 'refresh_token', '*.refresh_token', 'access_token', '*.access_token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'],
-      censor: '[redacted]',
+  const logger = pino(
+    {
+      level,
+      base: { service, instance: instanceId },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'refresh_token',
+          '*.refresh_token',
+          'access_token',
+          '*.access_token',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          'req.headers.authorization',
+        ],
+        censor: '[redacted]',
+      },
+      timestamp: pino.stdTimeFunctions.isoTime,
     },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  }, destination);
+    destination,
+  );
   destinations.set(logger, destination);
   flushOnExit.add(destination);
   return logger;

@@ -11,10 +11,19 @@ export class ServiceMetrics {
   private readonly duration: Histogram<'method' | 'route'>;
   private readonly queries: Counter<'purpose'>;
 
-  constructor(readonly service: string, instanceId: string, options: { processMetrics?: boolean } = {}) {
+  constructor(
+    readonly service: string,
+    instanceId: string,
+    options: { processMetrics?: boolean } = {},
+  ) {
     this.registry.setDefaultLabels({ service, instance: instanceId });
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+    this.requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by route and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
     this.duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency, by route.',
@@ -22,7 +31,12 @@ export class ServiceMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
-    this.queries = new Counter({ name: 'db_queries_total', help: 'Database queries made, by purpose (e.g. refresh.find-for-update).', labelNames: ['purpose'], registers: [this.registry] });
+    this.queries = new Counter({
+      name: 'db_queries_total',
+      help: 'Database queries made, by purpose (e.g. refresh.find-for-update).',
+      labelNames: ['purpose'],
+      registers: [this.registry],
+    });
     this.queries.inc({ purpose: 'none' }, 0);
   }
 
@@ -34,7 +48,9 @@ export class ServiceMetrics {
   readonly httpMiddleware: RequestHandler = (req, res, next) => {
     const end = this.duration.startTimer();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : res.locals['metricsRoute'] ?? 'unmatched';
+      const route = req.route?.path
+        ? `${req.baseUrl}${String(req.route.path)}`
+        : (res.locals['metricsRoute'] ?? 'unmatched');
       end({ method: req.method, route });
       this.requests.inc({ method: req.method, route, status: String(res.statusCode) });
     });

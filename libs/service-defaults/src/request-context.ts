@@ -37,15 +37,18 @@ export function requestLogger(logger: Logger): RequestHandler {
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : undefined;
-      logger.info({
-        requestId: requestIdOf(req),
-        method: req.method,
-        path: req.originalUrl.split('?')[0],
-        route,
-        status: res.statusCode,
-        durationMs: Math.round(durationMs * 100) / 100,
-        userId: findPrincipal(req)?.userId,
-      }, 'request');
+      logger.info(
+        {
+          requestId: requestIdOf(req),
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          route,
+          status: res.statusCode,
+          durationMs: Math.round(durationMs * 100) / 100,
+          userId: findPrincipal(req)?.userId,
+        },
+        'request',
+      );
     });
     next();
   };

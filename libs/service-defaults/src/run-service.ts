@@ -61,7 +61,9 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       adminServer?.closeAllConnections();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), options.shutdownGraceMs).unref());
+      const grace = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), options.shutdownGraceMs).unref(),
+      );
       if ((await Promise.race([closed, grace])) === 'timeout') {
         logger.warn('grace period over, closing remaining connections');
         server.closeAllConnections();
@@ -96,21 +98,24 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const [status, code, message] = error.code === 'HPE_HEADER_OVERFLOW'
-    ? [431, 'headers_too_large', 'The request headers are too large']
-    : [400, 'bad_request', 'The request is not valid HTTP'];
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The request headers are too large']
+      : [400, 'bad_request', 'The request is not valid HTTP'];
   const body = JSON.stringify({ error: code, message });
-  socket.end([
-    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
-    'Content-Type: application/json; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'X-Content-Type-Options: nosniff',
-    "Content-Security-Policy: default-src 'none'",
-    'Cache-Control: no-store',
-    'Connection: close',
-    '',
-    body,
-  ].join('\r\n'));
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+      'Content-Type: application/json; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'X-Content-Type-Options: nosniff',
+      "Content-Security-Policy: default-src 'none'",
+      'Cache-Control: no-store',
+      'Connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  );
 }
 
 async function listen(server: Server, host: string, port: number): Promise<number> {

@@ -11,12 +11,24 @@ function app(ready = true) {
     instanceId: 'demo-1',
     logger,
     bodyLimit: '1kb',
-    readiness: { database: async () => { if (!ready) throw new Error('database unreachable'); } },
+    readiness: {
+      database: async () => {
+        if (!ready) throw new Error('database unreachable');
+      },
+    },
     routes: (a) => {
-      a.post('/echo', (req, res) => { res.status(201).json(req.body); });
-      a.get('/conflict', () => { throw new ConflictError('already there'); });
-      a.get('/boom', async () => { throw new Error('secret internals'); });
-      a.get('/whoami', (req, res) => { res.json({ userId: principalOf(req).userId }); });
+      a.post('/echo', (req, res) => {
+        res.status(201).json(req.body);
+      });
+      a.get('/conflict', () => {
+        throw new ConflictError('already there');
+      });
+      a.get('/boom', async () => {
+        throw new Error('secret internals');
+      });
+      a.get('/whoami', (req, res) => {
+        res.json({ userId: principalOf(req).userId });
+      });
     },
   });
 }
@@ -31,13 +43,21 @@ describe('createServiceApp', () => {
   });
 
   it('keeps a well-formed incoming request id and replaces a malformed one', async () => {
-    expect((await request(app()).get('/healthz').set('X-Request-Id', 'abc-123')).headers['x-request-id']).toBe('abc-123');
-    expect((await request(app()).get('/healthz').set('X-Request-Id', 'bad id;drop')).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await request(app()).get('/healthz').set('X-Request-Id', 'abc-123')).headers['x-request-id']).toBe(
+      'abc-123',
+    );
+    expect((await request(app()).get('/healthz').set('X-Request-Id', 'bad id;drop')).headers['x-request-id']).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
   });
 
   it('reports readiness from its checks', async () => {
-    await request(app()).get('/readyz').expect(200, { status: 'ready', checks: { database: 'ok' } });
-    await request(app(false)).get('/readyz').expect(503, { status: 'not_ready', checks: { database: 'database unreachable' } });
+    await request(app())
+      .get('/readyz')
+      .expect(200, { status: 'ready', checks: { database: 'ok' } });
+    await request(app(false))
+      .get('/readyz')
+      .expect(503, { status: 'not_ready', checks: { database: 'database unreachable' } });
   });
 
   it.each([
@@ -67,11 +87,32 @@ describe('runService', () => {
   it('lets an in-flight request finish on shutdown, then stops accepting', async () => {
     let release!: () => void;
     const slow = createServiceApp({
-      service: 'slow', instanceId: 's-1', logger, bodyLimit: '1kb',
-      routes: (a) => a.get('/slow', async (_req, res) => { await new Promise<void>((r) => { release = r; }); res.json({ done: true }); }),
+      service: 'slow',
+      instanceId: 's-1',
+      logger,
+      bodyLimit: '1kb',
+      routes: (a) =>
+        a.get('/slow', async (_req, res) => {
+          await new Promise<void>((r) => {
+            release = r;
+          });
+          res.json({ done: true });
+        }),
     });
     let hookRan = false;
-    const running = await runService({ app: slow, host: '127.0.0.1', port: 0, logger, shutdownGraceMs: 5000, exitOnShutdown: false, onShutdown: [async () => { hookRan = true; }] });
+    const running = await runService({
+      app: slow,
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      shutdownGraceMs: 5000,
+      exitOnShutdown: false,
+      onShutdown: [
+        async () => {
+          hookRan = true;
+        },
+      ],
+    });
     const inFlight = fetch(`${running.url}/slow`);
     await new Promise((r) => setTimeout(r, 100));
     const stopped = running.shutdown('test');
@@ -88,12 +129,22 @@ describe('runService', () => {
 
 describe('malformed requests', () => {
   it('answers oversized headers with a JSON 431 carrying security headers, and keeps serving', async () => {
-    const running = await runService({ app: app(), host: '127.0.0.1', port: 0, logger, shutdownGraceMs: 1000, exitOnShutdown: false });
+    const running = await runService({
+      app: app(),
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      shutdownGraceMs: 1000,
+      exitOnShutdown: false,
+    });
     try {
       const response = await fetch(`${running.url}/healthz`, { headers: { 'x-big': 'a'.repeat(20_000) } });
       expect(response.status).toBe(431);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(await response.json()).toEqual({ error: 'headers_too_large', message: 'The request headers are too large' });
+      expect(await response.json()).toEqual({
+        error: 'headers_too_large',
+        message: 'The request headers are too large',
+      });
       expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
     } finally {
       await running.shutdown('test');

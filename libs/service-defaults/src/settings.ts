@@ -3,7 +3,10 @@ import { setting } from '@jwt-msa/config';
 
 /** Settings every service has; each app spreads these into its own schema. */
 export const serviceSettings = {
-  host: setting.string('HOST', { default: '127.0.0.1', description: 'Interface to listen on (`0.0.0.0` in containers).' }),
+  host: setting.string('HOST', {
+    default: '127.0.0.1',
+    description: 'Interface to listen on (`0.0.0.0` in containers).',
+  }),
   port: setting.port('PORT', { default: 3000, description: 'HTTP port (`0` = any free port).' }),
   instanceId: setting.string('INSTANCE_ID', {
     default: `${hostname()}-${process.pid}`,
@@ -11,7 +14,18 @@ export const serviceSettings = {
     pattern: /^[A-Za-z0-9_.-]{1,64}$/,
     description: 'Replica name, shown in `X-Served-By` and logs.',
   }),
-  logLevel: setting.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info', description: 'Minimum log level.' }),
-  bodyLimit: setting.string('BODY_LIMIT', { default: '16kb', pattern: /^\d+(b|kb|mb)$/, description: 'Largest accepted JSON body.' }),
-  shutdownGraceMs: setting.integer('SHUTDOWN_GRACE_MS', { default: 10_000, min: 0, description: 'On SIGTERM, how long in-flight requests may take before the process exits.' }),
+  logLevel: setting.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
+    default: 'info',
+    description: 'Minimum log level.',
+  }),
+  bodyLimit: setting.string('BODY_LIMIT', {
+    default: '16kb',
+    pattern: /^\d+(b|kb|mb)$/,
+    description: 'Largest accepted JSON body.',
+  }),
+  shutdownGraceMs: setting.integer('SHUTDOWN_GRACE_MS', {
+    default: 10_000,
+    min: 0,
+    description: 'On SIGTERM, how long in-flight requests may take before the process exits.',
+  }),
 };

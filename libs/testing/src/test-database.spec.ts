@@ -1,5 +1,12 @@
 import { Client } from 'pg';
-import { ADMIN_URL_VARIABLE, createTestDatabase, getFreePort, startTestPostgres, stopTestPostgres, type TestDatabase } from './index';
+import {
+  ADMIN_URL_VARIABLE,
+  createTestDatabase,
+  getFreePort,
+  startTestPostgres,
+  stopTestPostgres,
+  type TestDatabase,
+} from './index';
 
 async function connect(url: string): Promise<Client> {
   const client = new Client({ connectionString: url });

@@ -19,7 +19,10 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
   const adminUrl = await startTestPostgres();
-  const label = prefix.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 40);
+  const label = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .slice(0, 40);
   const name = `test_${label}_${randomBytes(4).toString('hex')}`;
   await runAsAdmin(adminUrl, `CREATE DATABASE "${name}"`);
   let dropping: Promise<void> | undefined;

@@ -39,7 +39,8 @@ export function exportPrivateKeyPem(key: SigningKey): string {
 function signingKeyFromPrivateKey(privateKey: KeyObject): SigningKey {
   if (privateKey.asymmetricKeyType !== 'rsa') throw new Error('signing keys must be RSA keys');
   const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < MIN_RSA_MODULUS_BITS) throw new Error(`RSA keys must have at least ${MIN_RSA_MODULUS_BITS} bits, got ${bits}`);
+  if (bits < MIN_RSA_MODULUS_BITS)
+    throw new Error(`RSA keys must have at least ${MIN_RSA_MODULUS_BITS} bits, got ${bits}`);
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') throw new Error('could not export the RSA public key');
   const kid = jwkThumbprint(jwk.n, jwk.e);

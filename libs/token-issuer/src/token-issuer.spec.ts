@@ -1,10 +1,18 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
-import { AccessTokenSigner, exportPrivateKeyPem, generateSigningKey, signingKeyFromPem, type SigningKey } from './index';
+import {
+  AccessTokenSigner,
+  exportPrivateKeyPem,
+  generateSigningKey,
+  signingKeyFromPem,
+  type SigningKey,
+} from './index';
 
 let key: SigningKey;
-beforeAll(async () => { key = await generateSigningKey(); });
+beforeAll(async () => {
+  key = await generateSigningKey();
+});
 
 describe('signing keys', () => {
   it('publishes only public RSA parameters, with a thumbprint kid', () => {
@@ -19,7 +27,10 @@ describe('signing keys', () => {
 
   it('refuses RSA keys under 2048 bits and non-RSA keys', async () => {
     await expect(generateSigningKey(1024)).rejects.toThrow('at least 2048');
-    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
     expect(() => signingKeyFromPem(weak.toString())).toThrow('at least 2048 bits, got 1024');
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
     expect(() => signingKeyFromPem(ec.toString())).toThrow('must be RSA');
@@ -34,7 +45,15 @@ describe('AccessTokenSigner', () => {
     const decoded = jwt.verify(token, createPublicKey(key.privateKey), { algorithms: ['RS256'], complete: true });
     expect(decoded.header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: key.kid });
     const payload = decoded.payload as jwt.JwtPayload;
-    expect(payload).toMatchObject({ iss: 'http://issuer.test', aud: 'api', sub: 'user-1', jti, username: 'alice', roles: ['user'], [IS_ADMIN_CLAIM]: false });
+    expect(payload).toMatchObject({
+      iss: 'http://issuer.test',
+      aud: 'api',
+      sub: 'user-1',
+      jti,
+      username: 'alice',
+      roles: ['user'],
+      [IS_ADMIN_CLAIM]: false,
+    });
     expect(payload.exp! - payload.iat!).toBe(900);
   });
 });

@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
-import { AccessTokenVerifier, JwksKeyStore, JwksUnavailableError, TokenRejectedError, type JwksKeyStoreOptions } from './index';
+import {
+  AccessTokenVerifier,
+  JwksKeyStore,
+  JwksUnavailableError,
+  TokenRejectedError,
+  type JwksKeyStoreOptions,
+} from './index';
 
 const ISSUER = 'http://issuer.test';
 const AUDIENCE = 'jwt-msa-api';
@@ -30,7 +36,14 @@ function startJwksServer(port = 0): Promise<Server> {
 }
 
 function newVerifier(uris = [jwksUrl], store: Partial<JwksKeyStoreOptions> = {}) {
-  const keys = new JwksKeyStore({ jwksUris: uris, cacheMaxAgeMs: 60_000, staleFallbackMs: 60_000, refetchesPerMinute: 3, timeoutMs: 1000, ...store });
+  const keys = new JwksKeyStore({
+    jwksUris: uris,
+    cacheMaxAgeMs: 60_000,
+    staleFallbackMs: 60_000,
+    refetchesPerMinute: 3,
+    timeoutMs: 1000,
+    ...store,
+  });
   return new AccessTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, clockToleranceSeconds: 5, keys });
 }
 
@@ -38,8 +51,15 @@ const subject = { sub: 'user-1', username: 'alice', roles: ['user'] };
 
 function signRaw(payload: object, options: jwt.SignOptions = {}, signingKey: SigningKey = key): string {
   return jwt.sign({ username: 'alice', roles: ['user'], [IS_ADMIN_CLAIM]: false, ...payload }, signingKey.privateKey, {
-    algorithm: 'RS256', keyid: signingKey.kid, header: { alg: 'RS256', typ: 'at+jwt' },
-    issuer: ISSUER, audience: AUDIENCE, subject: 'user-1', expiresIn: 60, jwtid: 'j-1', ...options,
+    algorithm: 'RS256',
+    keyid: signingKey.kid,
+    header: { alg: 'RS256', typ: 'at+jwt' },
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    subject: 'user-1',
+    expiresIn: 60,
+    jwtid: 'j-1',
+    ...options,
   });
 }
 
@@ -52,7 +72,17 @@ function forge(header: object, payload: object, signingKey: SigningKey = key): s
 
 function validPayload(): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: ISSUER, aud: AUDIENCE, sub: 'user-1', iat: now, exp: now + 60, jti: 'j-1', username: 'alice', roles: ['user'], [IS_ADMIN_CLAIM]: false };
+  return {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'user-1',
+    iat: now,
+    exp: now + 60,
+    jti: 'j-1',
+    username: 'alice',
+    roles: ['user'],
+    [IS_ADMIN_CLAIM]: false,
+  };
 }
 
 function forgeWithout(claim: string, replacement?: unknown): string {
@@ -78,7 +108,9 @@ beforeAll(async () => {
   jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
 });
 afterAll(() => new Promise((resolve) => jwksServer.close(resolve)));
-afterEach(() => { published = undefined; });
+afterEach(() => {
+  published = undefined;
+});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -106,9 +138,30 @@ describe('AccessTokenVerifier', () => {
     ['signed by a key outside the JWKS', () => signRaw({}, {}, otherKey), 'unknown_kid'],
     ['foreign key reusing a known kid', () => signRaw({}, { keyid: key.kid }, otherKey), 'bad_signature'],
     ['no typ header', () => jwt.sign({ x: 1 }, key.privateKey, { algorithm: 'RS256', keyid: key.kid }), 'bad_type'],
-    ['a jku header', () => signRaw({}, { header: { alg: 'RS256', typ: 'at+jwt', jku: 'http://evil.test/jwks' } as jwt.JwtHeader }), 'forbidden_header'],
-    ['alg none', () => jwt.sign({ sub: 'x' }, null as unknown as string, { algorithm: 'none', header: { alg: 'none', typ: 'at+jwt', kid: 'k' } as jwt.JwtHeader }) + 'sig', 'bad_algorithm'],
-    ['HS256 with the public key as secret', () => jwt.sign({ sub: 'x' }, Buffer.from(JSON.stringify(key.publicJwk)), { algorithm: 'HS256', keyid: key.kid, header: { alg: 'HS256', typ: 'at+jwt' } }), 'bad_algorithm'],
+    [
+      'a jku header',
+      () => signRaw({}, { header: { alg: 'RS256', typ: 'at+jwt', jku: 'http://evil.test/jwks' } as jwt.JwtHeader }),
+      'forbidden_header',
+    ],
+    [
+      'alg none',
+      () =>
+        jwt.sign({ sub: 'x' }, null as unknown as string, {
+          algorithm: 'none',
+          header: { alg: 'none', typ: 'at+jwt', kid: 'k' } as jwt.JwtHeader,
+        }) + 'sig',
+      'bad_algorithm',
+    ],
+    [
+      'HS256 with the public key as secret',
+      () =>
+        jwt.sign({ sub: 'x' }, Buffer.from(JSON.stringify(key.publicJwk)), {
+          algorithm: 'HS256',
+          keyid: key.kid,
+          header: { alg: 'HS256', typ: 'at+jwt' },
+        }),
+      'bad_algorithm',
+    ],
     ['not three parts', () => 'abc.def', 'malformed'],
   ])('rejects a token: %s', async (_name, makeToken, reason) => {
     expect(await reasonOf(newVerifier().verify(makeToken()))).toBe(reason);
@@ -116,7 +169,9 @@ describe('AccessTokenVerifier', () => {
 
   it('rejects a valid signature over a tampered payload', async () => {
     const [header, payload, signature] = signer.sign(key, subject).token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), roles: ['admin'] })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), roles: ['admin'] }),
+    ).toString('base64url');
     expect(await reasonOf(newVerifier().verify(`${header}.${forged}.${signature}`))).toBe('bad_signature');
   });
 
@@ -138,7 +193,9 @@ describe('AccessTokenVerifier', () => {
     await verifier.verify(token);
     await new Promise((resolve) => server.close(resolve));
     await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
-    await expect(verifier.verify(signRaw({}, { keyid: 'not-cached-kid' }, otherKey))).rejects.toBeInstanceOf(JwksUnavailableError);
+    await expect(verifier.verify(signRaw({}, { keyid: 'not-cached-kid' }, otherKey))).rejects.toBeInstanceOf(
+      JwksUnavailableError,
+    );
   });
 
   it('keeps known keys working while random kids are flooding (no rate-limit lockout after the cache ages)', async () => {
@@ -191,7 +248,12 @@ describe('AccessTokenVerifier', () => {
   it('ignores JWKS entries that are not RS256 keys of at least 2048 bits, or whose kid is listed twice', async () => {
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const jwkOf = (publicKey: KeyObject, kid: string, extra: object = {}) => ({ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', ...extra });
+    const jwkOf = (publicKey: KeyObject, kid: string, extra: object = {}) => ({
+      ...publicKey.export({ format: 'jwk' }),
+      kid,
+      use: 'sig',
+      ...extra,
+    });
     published = [
       key.publicJwk,
       jwkOf(weak.publicKey, 'weak'),
@@ -202,11 +264,21 @@ describe('AccessTokenVerifier', () => {
     ];
     const verifier = newVerifier([jwksUrl], { refetchesPerMinute: 100 });
     await expect(verifier.verify(signer.sign(key, subject).token)).resolves.toMatchObject({ sub: 'user-1' });
-    const weakToken = forge({ alg: 'RS256', typ: 'at+jwt', kid: 'weak' }, validPayload(), { kid: 'weak', privateKey: weak.privateKey, publicJwk: key.publicJwk });
+    const weakToken = forge({ alg: 'RS256', typ: 'at+jwt', kid: 'weak' }, validPayload(), {
+      kid: 'weak',
+      privateKey: weak.privateKey,
+      publicJwk: key.publicJwk,
+    });
     expect(await reasonOf(verifier.verify(weakToken))).toBe('unknown_kid');
-    expect(await reasonOf(verifier.verify(forge({ alg: 'RS256', typ: 'at+jwt', kid: 'rs512' }, validPayload(), otherKey)))).toBe('unknown_kid');
-    expect(await reasonOf(verifier.verify(forge({ alg: 'RS256', typ: 'at+jwt', kid: 'twice' }, validPayload(), otherKey)))).toBe('unknown_kid');
-    expect(await reasonOf(verifier.verify(forge({ alg: 'RS256', typ: 'at+jwt', kid: 'twice' }, validPayload(), key)))).toBe('unknown_kid');
+    expect(
+      await reasonOf(verifier.verify(forge({ alg: 'RS256', typ: 'at+jwt', kid: 'rs512' }, validPayload(), otherKey))),
+    ).toBe('unknown_kid');
+    expect(
+      await reasonOf(verifier.verify(forge({ alg: 'RS256', typ: 'at+jwt', kid: 'twice' }, validPayload(), otherKey))),
+    ).toBe('unknown_kid');
+    expect(
+      await reasonOf(verifier.verify(forge({ alg: 'RS256', typ: 'at+jwt', kid: 'twice' }, validPayload(), key))),
+    ).toBe('unknown_kid');
   });
 
   it('answers 503 (not a stale key) once a key is older than max age + stale fallback and the issuer is down', async () => {

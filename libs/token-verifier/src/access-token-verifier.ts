@@ -38,7 +38,8 @@ export class AccessTokenVerifier {
 
   /** Extracts the token from an `Authorization: Bearer` header value. */
   static tokenFromAuthorization(header: string | undefined): string {
-    if (header === undefined || header.trim() === '') throw new TokenRejectedError('missing_token', 'Missing bearer token');
+    if (header === undefined || header.trim() === '')
+      throw new TokenRejectedError('missing_token', 'Missing bearer token');
     const match = /^Bearer +([^ ]+) *$/i.exec(header);
     if (!match?.[1]) throw new TokenRejectedError('malformed', 'The Authorization header must be "Bearer <token>"');
     return match[1];
@@ -63,16 +64,19 @@ export class AccessTokenVerifier {
       throw new TokenRejectedError('malformed', 'The token is not a compact JWS');
     }
     const decoded = jwt.decode(token, { complete: true });
-    if (!decoded || typeof decoded.payload === 'string') throw new TokenRejectedError('malformed', 'The token cannot be decoded');
+    if (!decoded || typeof decoded.payload === 'string')
+      throw new TokenRejectedError('malformed', 'The token cannot be decoded');
     const header = decoded.header as unknown as Record<string, unknown>;
-    if (header['alg'] !== ACCESS_TOKEN_ALGORITHM) throw new TokenRejectedError('bad_algorithm', `Algorithm ${String(header['alg'])} is not allowed`);
+    if (header['alg'] !== ACCESS_TOKEN_ALGORITHM)
+      throw new TokenRejectedError('bad_algorithm', `Algorithm ${String(header['alg'])} is not allowed`);
     if (typeof header['typ'] !== 'string' || !ACCEPTED_TYPES.has(header['typ'].toLowerCase())) {
       throw new TokenRejectedError('bad_type', 'The token is not an access token');
     }
     const forbidden = FORBIDDEN_HEADERS.find((name) => name in header);
     if (forbidden) throw new TokenRejectedError('forbidden_header', `The "${forbidden}" header is not accepted`);
     const kid = header['kid'];
-    if (typeof kid !== 'string' || !KID_PATTERN.test(kid)) throw new TokenRejectedError('unknown_kid', 'The token has no valid kid');
+    if (typeof kid !== 'string' || !KID_PATTERN.test(kid))
+      throw new TokenRejectedError('unknown_kid', 'The token has no valid kid');
 
     const key = await this.options.keys.getKey(kid);
     let payload: unknown;
@@ -96,8 +100,10 @@ function rejectionFor(error: Error): TokenRejectedError {
   if (error instanceof jwt.TokenExpiredError) return new TokenRejectedError('expired', 'The token has expired');
   if (error instanceof jwt.NotBeforeError) return new TokenRejectedError('not_yet_valid', 'The token is not valid yet');
   const message = error.message;
-  if (message.startsWith('jwt issuer invalid')) return new TokenRejectedError('bad_issuer', 'The token was issued by an untrusted issuer');
-  if (message.startsWith('jwt audience invalid')) return new TokenRejectedError('bad_audience', 'The token is not meant for this API');
+  if (message.startsWith('jwt issuer invalid'))
+    return new TokenRejectedError('bad_issuer', 'The token was issued by an untrusted issuer');
+  if (message.startsWith('jwt audience invalid'))
+    return new TokenRejectedError('bad_audience', 'The token is not meant for this API');
   if (message === 'invalid signature') return new TokenRejectedError('bad_signature', 'The token signature is invalid');
   if (message.includes('exp') || message.includes('nbf') || message.includes('iat')) {
     return new TokenRejectedError('bad_claims', `Invalid claims: ${message}`);

@@ -24,15 +24,38 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 function setup(cacheMaxAgeMs = 60_000) {
   const cache = new VerifiedTokenCache({ maxEntries: 100, maxBytes: 1_000_000 });
-  const store = new JwksKeyStore({ jwksUris: [jwksUrl], cacheMaxAgeMs, staleFallbackMs: 60_000, refetchesPerMinute: 10, timeoutMs: 1000, onKeysRemoved: () => cache.clear() });
+  const store = new JwksKeyStore({
+    jwksUris: [jwksUrl],
+    cacheMaxAgeMs,
+    staleFallbackMs: 60_000,
+    refetchesPerMinute: 10,
+    timeoutMs: 1000,
+    onKeysRemoved: () => cache.clear(),
+  });
   let keyLookups = 0;
-  const counting = { getKey: (kid: string) => { keyLookups += 1; return store.getKey(kid); }, refreshIfStale: () => store.refreshIfStale() };
-  const verifier = new AccessTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, clockToleranceSeconds: 0, keys: counting, cache });
+  const counting = {
+    getKey: (kid: string) => {
+      keyLookups += 1;
+      return store.getKey(kid);
+    },
+    refreshIfStale: () => store.refreshIfStale(),
+  };
+  const verifier = new AccessTokenVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clockToleranceSeconds: 0,
+    keys: counting,
+    cache,
+  });
   return { verifier, cache, lookups: () => keyLookups };
 }
 
 const sign = (key: SigningKey, ttlSeconds = 60) =>
-  new AccessTokenSigner({ issuer: ISSUER, audience: AUDIENCE, ttlSeconds }).sign(key, { sub: 'u-1', username: 'alice', roles: ['user'] }).token;
+  new AccessTokenSigner({ issuer: ISSUER, audience: AUDIENCE, ttlSeconds }).sign(key, {
+    sub: 'u-1',
+    username: 'alice',
+    roles: ['user'],
+  }).token;
 
 describe('verification with the verified-token cache', () => {
   it('checks a token fully once, then answers repeats from the cache with the same claims', async () => {

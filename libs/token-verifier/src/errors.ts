@@ -22,11 +22,17 @@ const REALM = 'jwt-msa';
  * error code when the client sent no authentication); every other rejection says invalid_token.
  */
 export class TokenRejectedError extends UnauthorizedError {
-  constructor(readonly reason: RejectionReason, description: string) {
-    const challenge = reason === 'missing_token'
-      ? `Bearer realm="${REALM}"`
-      : `Bearer realm="${REALM}", error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`;
-    super(description, reason === 'missing_token' ? 'unauthorized' : 'invalid_token', { 'WWW-Authenticate': challenge });
+  constructor(
+    readonly reason: RejectionReason,
+    description: string,
+  ) {
+    const challenge =
+      reason === 'missing_token'
+        ? `Bearer realm="${REALM}"`
+        : `Bearer realm="${REALM}", error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`;
+    super(description, reason === 'missing_token' ? 'unauthorized' : 'invalid_token', {
+      'WWW-Authenticate': challenge,
+    });
   }
 }
 

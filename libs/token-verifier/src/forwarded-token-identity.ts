@@ -35,7 +35,10 @@ const CLOCK_TOLERANCE_SECONDS = 5;
  * The identity middleware a domain service passes to createServiceApp: the token verifier when
  * VERIFY_FORWARDED_TOKEN is on, undefined (the gateway's identity headers) when it is off.
  */
-export function forwardedTokenIdentity(config: ForwardedTokenConfig, onFetch?: (outcome: 'ok' | 'error') => void): RequestHandler | undefined {
+export function forwardedTokenIdentity(
+  config: ForwardedTokenConfig,
+  onFetch?: (outcome: 'ok' | 'error') => void,
+): RequestHandler | undefined {
   if (!config.verifyForwardedToken) return undefined;
   const keys = new JwksKeyStore({
     jwksUris: config.jwksUrls.length > 0 ? config.jwksUrls : [`${config.issuer}/.well-known/jwks.json`],
@@ -45,5 +48,12 @@ export function forwardedTokenIdentity(config: ForwardedTokenConfig, onFetch?: (
     timeoutMs: JWKS_TIMEOUT_MS,
     ...(onFetch && { onFetch }),
   });
-  return verifiedTokenIdentity(new AccessTokenVerifier({ issuer: config.issuer, audience: config.audience, clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS, keys }));
+  return verifiedTokenIdentity(
+    new AccessTokenVerifier({
+      issuer: config.issuer,
+      audience: config.audience,
+      clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
+      keys,
+    }),
+  );
 }

@@ -19,18 +19,34 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
-afterAll(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+afterAll(
+  () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(resolve);
+    }),
+);
 
 describe('JwksKeyStore under a flood of unknown kids', () => {
   it('refuses unknown kids at once instead of parking them behind a fetch another unknown kid caused', async () => {
-    const store = new JwksKeyStore({ jwksUris: [`http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`], cacheMaxAgeMs: 60_000, staleFallbackMs: 60_000, refetchesPerMinute: 5, timeoutMs: 2000 });
+    const store = new JwksKeyStore({
+      jwksUris: [`http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`],
+      cacheMaxAgeMs: 60_000,
+      staleFallbackMs: 60_000,
+      refetchesPerMinute: 5,
+      timeoutMs: 2000,
+    });
     expect(await store.preload()).toBe(1);
     const before = fetches;
     const first = store.getKey('random-kid-1').catch((error: unknown) => error);
     const started = Date.now();
-    const followers = await Promise.all(Array.from({ length: 20 }, (_, i) => store.getKey(`random-kid-${i + 2}`).catch((error: unknown) => error)));
+    const followers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.getKey(`random-kid-${i + 2}`).catch((error: unknown) => error)),
+    );
     expect(Date.now() - started).toBeLessThan(100);
-    expect(followers.every((error) => error instanceof TokenRejectedError && error.reason === 'unknown_kid')).toBe(true);
+    expect(followers.every((error) => error instanceof TokenRejectedError && error.reason === 'unknown_kid')).toBe(
+      true,
+    );
     expect(await first).toBeInstanceOf(TokenRejectedError);
     expect(fetches - before).toBe(1);
     await expect(store.getKey(key.kid)).resolves.toBeDefined();

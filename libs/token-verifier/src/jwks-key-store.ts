@@ -84,7 +84,12 @@ export class JwksKeyStore {
       if (this.inflight ? this.inflightForUnknownKid : !this.unknownKidFetches.take()) throw unknownKid();
       if (!this.inflight) {
         this.inflightForUnknownKid = true;
-        return keyIn(await this.refresh().finally(() => { this.inflightForUnknownKid = false; }), kid);
+        return keyIn(
+          await this.refresh().finally(() => {
+            this.inflightForUnknownKid = false;
+          }),
+          kid,
+        );
       }
     }
     return keyIn(await this.refresh(), kid);
@@ -95,7 +100,8 @@ export class JwksKeyStore {
    * getKey (a verified-token cache hit), so removed keys are still noticed.
    */
   refreshIfStale(): void {
-    if (this.current && Date.now() - this.current.fetchedAt > this.options.cacheMaxAgeMs) this.refresh().catch(() => undefined);
+    if (this.current && Date.now() - this.current.fetchedAt > this.options.cacheMaxAgeMs)
+      this.refresh().catch(() => undefined);
   }
 
   /** Loads the JWKS now, so readiness can report whether keys are available. */
@@ -137,7 +143,11 @@ export class JwksKeyStore {
     let lastError: Error = new Error('no JWKS URL configured');
     for (const uri of this.options.jwksUris) {
       try {
-        const response = await fetch(uri, { signal: AbortSignal.timeout(this.options.timeoutMs), headers: { accept: 'application/json' }, redirect: 'error' });
+        const response = await fetch(uri, {
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+          headers: { accept: 'application/json' },
+          redirect: 'error',
+        });
         if (!response.ok) throw new Error(`${uri} answered ${response.status}`);
         const body = (await response.json()) as { keys?: unknown };
         if (!Array.isArray(body.keys)) throw new Error(`${uri} did not return a JWK set`);
@@ -168,7 +178,8 @@ function usableKeys(signingKeys: jwksRsa.SigningKey[]): Map<string, KeyObject> {
     if (!kid || (alg !== undefined && alg !== ACCESS_TOKEN_ALGORITHM)) continue;
     if (keys.has(kid)) duplicates.add(kid);
     const key = createPublicKey(signingKey.getPublicKey());
-    if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) continue;
+    if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS)
+      continue;
     keys.set(kid, key);
   }
   for (const kid of duplicates) keys.delete(kid);

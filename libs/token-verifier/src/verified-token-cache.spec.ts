@@ -42,7 +42,12 @@ describe('VerifiedTokenCache', () => {
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const elevated = Buffer.from(JSON.stringify({ ...claims, roles: ['user', 'admin'] })).toString('base64url');
     const flipped = signature.slice(0, -1) + (signature.endsWith('A') ? 'B' : 'A');
-    for (const tampered of [`${header}.${elevated}.${signature}`, `${header}.${payload}.${flipped}`, `${token} `, token.toUpperCase()]) {
+    for (const tampered of [
+      `${header}.${elevated}.${signature}`,
+      `${header}.${payload}.${flipped}`,
+      `${token} `,
+      token.toUpperCase(),
+    ]) {
       expect(cache.get(tampered)).toBeUndefined();
     }
     expect(cache.get(token)).toEqual(claims);

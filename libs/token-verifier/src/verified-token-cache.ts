@@ -62,7 +62,8 @@ export class VerifiedTokenCache {
   private readonly counters: VerifiedTokenCacheStats = { hits: 0, misses: 0, evictions: 0, expirations: 0 };
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
-    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 0) throw new RangeError('maxEntries must be a non-negative integer');
+    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 0)
+      throw new RangeError('maxEntries must be a non-negative integer');
     if (!(options.maxBytes >= 0)) throw new RangeError('maxBytes must be a non-negative number');
     this.now = options.now ?? Date.now;
   }

@@ -39,7 +39,10 @@ const users = {
 type User = keyof typeof users;
 
 const headersOf = (user: User): Record<string, string> => ({
-  'x-user-id': users[user].sub, 'x-user-name': users[user].username, 'x-user-roles': users[user].roles.join(','), 'x-token-id': 't-1',
+  'x-user-id': users[user].sub,
+  'x-user-name': users[user].username,
+  'x-user-roles': users[user].roles.join(','),
+  'x-token-id': 't-1',
 });
 
 export function describeIdentityModes(service: string, subject: () => IdentityModeSubject): void {
@@ -50,7 +53,8 @@ export function describeIdentityModes(service: string, subject: () => IdentityMo
   let headerMode: Express;
   let verifyMode: Express;
   const signer = () => new AccessTokenSigner({ issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 60 });
-  const tokenOf = (user: User, signingKey = key) => signer().sign(signingKey, { ...users[user], roles: [...users[user].roles] }).token;
+  const tokenOf = (user: User, signingKey = key) =>
+    signer().sign(signingKey, { ...users[user], roles: [...users[user].roles] }).token;
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const check = async (app: () => Express, headers: Record<string, string>, expected: Outcome) => {
     const outcome = await subject().probe(app(), headers);
@@ -67,12 +71,20 @@ export function describeIdentityModes(service: string, subject: () => IdentityMo
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
     headerMode = subject().app({});
-    verifyMode = subject().app({ VERIFY_FORWARDED_TOKEN: 'true', JWKS_URLS: jwksUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+    verifyMode = subject().app({
+      VERIFY_FORWARDED_TOKEN: 'true',
+      JWKS_URLS: jwksUrl,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+    });
   });
-  afterAll(() => new Promise<void>((resolve) => {
-    jwks.closeAllConnections();
-    jwks.close(() => resolve());
-  }));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        jwks.closeAllConnections();
+        jwks.close(() => resolve());
+      }),
+  );
 
   describe(`${service}: identity from the gateway's headers (default)`, () => {
     it('acts for the user the identity headers name', async () => {
@@ -101,28 +113,74 @@ export function describeIdentityModes(service: string, subject: () => IdentityMo
 
     const forged: Array<[string, () => string]> = [
       ['signed by a key outside the JWKS', () => tokenOf('root', foreignKey)],
-      ['a foreign key under the issuer kid', () => jwt.sign({ ...users.root, iss: ISSUER, aud: AUDIENCE }, foreignKey.privateKey, { algorithm: 'RS256', keyid: key.kid, header: { alg: 'RS256', typ: 'at+jwt' }, expiresIn: 60 })],
-      ['expired', () => jwt.sign({ ...users.root, jti: 'j', 'https://jwt-msa.example.com/jwt_claims/is_admin': true }, key.privateKey, { algorithm: 'RS256', keyid: key.kid, header: { alg: 'RS256', typ: 'at+jwt' }, issuer: ISSUER, audience: AUDIENCE, expiresIn: -60 })],
-      ['for another audience', () => new AccessTokenSigner({ issuer: ISSUER, audience: 'another-api', ttlSeconds: 60 }).sign(key, { ...users.root, roles: ['user', 'admin'] }).token],
-      ['HS256 with the public key as the secret', () => {
-        const input = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid: key.kid })).toString('base64url')}.${tokenOf('root').split('.')[1]}`;
-        return `${input}.${createHmac('sha256', createPublicKey(key.privateKey).export({ type: 'spki', format: 'pem' })).update(input).digest('base64url')}`;
-      }],
-      ['alg none', () => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid: key.kid })).toString('base64url')}.${tokenOf('root').split('.')[1]}.`],
+      [
+        'a foreign key under the issuer kid',
+        () =>
+          jwt.sign({ ...users.root, iss: ISSUER, aud: AUDIENCE }, foreignKey.privateKey, {
+            algorithm: 'RS256',
+            keyid: key.kid,
+            header: { alg: 'RS256', typ: 'at+jwt' },
+            expiresIn: 60,
+          }),
+      ],
+      [
+        'expired',
+        () =>
+          jwt.sign(
+            { ...users.root, jti: 'j', 'https://jwt-msa.example.com/jwt_claims/is_admin': true },
+            key.privateKey,
+            {
+              algorithm: 'RS256',
+              keyid: key.kid,
+              header: { alg: 'RS256', typ: 'at+jwt' },
+              issuer: ISSUER,
+              audience: AUDIENCE,
+              expiresIn: -60,
+            },
+          ),
+      ],
+      [
+        'for another audience',
+        () =>
+          new AccessTokenSigner({ issuer: ISSUER, audience: 'another-api', ttlSeconds: 60 }).sign(key, {
+            ...users.root,
+            roles: ['user', 'admin'],
+          }).token,
+      ],
+      [
+        'HS256 with the public key as the secret',
+        () => {
+          const input = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid: key.kid })).toString('base64url')}.${tokenOf('root').split('.')[1]}`;
+          return `${input}.${createHmac(
+            'sha256',
+            createPublicKey(key.privateKey).export({ type: 'spki', format: 'pem' }),
+          )
+            .update(input)
+            .digest('base64url')}`;
+        },
+      ],
+      [
+        'alg none',
+        () =>
+          `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid: key.kid })).toString('base64url')}.${tokenOf('root').split('.')[1]}.`,
+      ],
     ];
     it.each(forged)('answers 401 to a token %s, whatever the headers say', async (_name, token) => {
       const res = await subject().probe(verifyMode, { ...headersOf('root'), ...bearer(token()) });
       expect(res).toEqual({ status: 401 });
     });
 
-    it('fetched the JWKS only to load it and once for the foreign key\'s unknown kid', () => {
+    it("fetched the JWKS only to load it and once for the foreign key's unknown kid", () => {
       expect(jwksFetches).toBe(2);
     });
   });
 }
 
 /** Runs a supertest request and reduces it to an Outcome. */
-export async function outcomeOf(test: request.Test, userIdOf: (body: Record<string, unknown>) => unknown = () => undefined): Promise<Outcome> {
+export async function outcomeOf(
+  test: request.Test,
+  userIdOf: (body: Record<string, unknown>) => unknown = () => undefined,
+): Promise<Outcome> {
   const res = await test;
   const userId = res.status < 300 ? userIdOf(res.body) : undefined;
   return typeof userId === 'string' ? { status: res.status, userId } : { status: res.status };

@@ -27,7 +27,8 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
     else if (flag === '--admin-url') args.adminUrl = value().replace(/\/+$/, '');
     else if (flag === '--calls') {
       args.calls = Number(value());
-      if (!Number.isInteger(args.calls) || args.calls < 1 || args.calls > 1000) throw new UsageError('--calls must be an integer from 1 to 1000');
+      if (!Number.isInteger(args.calls) || args.calls < 1 || args.calls > 1000)
+        throw new UsageError('--calls must be an integer from 1 to 1000');
     } else throw new UsageError(flag === '--help' ? USAGE : `unknown option "${argv[i]}"\n${USAGE}`);
   }
   if (args.baseUrl && !args.adminUrl) args.adminUrl = 'http://localhost:9464';

@@ -12,7 +12,12 @@ export interface DemoContext {
   print: (line?: string) => void;
 }
 
-interface Session { username: string; password: string; accessToken: string; refreshToken: string }
+interface Session {
+  username: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+}
 
 const IS_ADMIN = 'https://jwt-msa.example.com/jwt_claims/is_admin';
 const REGISTERED = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
@@ -30,7 +35,8 @@ function heading(ctx: DemoContext, title: string): void {
 }
 
 function expectStatus(reply: { status: number; body: unknown }, status: number, what: string): void {
-  if (reply.status !== status) throw new Error(`${what}: expected ${status}, got ${reply.status} ${JSON.stringify(reply.body)}`);
+  if (reply.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${reply.status} ${JSON.stringify(reply.body)}`);
 }
 
 export async function signIn(ctx: DemoContext): Promise<Session> {
@@ -50,7 +56,10 @@ export async function signIn(ctx: DemoContext): Promise<Session> {
   ctx.print('Payload, three kinds of claims (RFC 7519 §4):');
   for (const name of REGISTERED.filter((claim) => claim in claims)) {
     const value = claims[name];
-    const when = (name === 'exp' || name === 'iat') && typeof value === 'number' ? `  (${new Date(value * 1000).toISOString()})` : '';
+    const when =
+      (name === 'exp' || name === 'iat') && typeof value === 'number'
+        ? `  (${new Date(value * 1000).toISOString()})`
+        : '';
     ctx.print(`  registered  ${name.padEnd(4)} ${JSON.stringify(value)}${when}`);
   }
   ctx.print(`  public      ${IS_ADMIN} = ${JSON.stringify(claims[IS_ADMIN])}`);
@@ -60,15 +69,24 @@ export async function signIn(ctx: DemoContext): Promise<Session> {
   const jwks = await call(ctx.gw, 'GET', '/.well-known/jwks.json');
   const jwk = jwks.body.keys.find((key: { kid: string }) => key.kid === decoded.header.kid);
   jwt.verify(token, createPublicKey({ key: jwk, format: 'jwk' }), { algorithms: ['RS256'] });
-  ctx.print(`Signature ${signature.length} base64url chars: RS256 by key ${decoded.header.kid?.slice(0, 12)}..., verified here`);
+  ctx.print(
+    `Signature ${signature.length} base64url chars: RS256 by key ${decoded.header.kid?.slice(0, 12)}..., verified here`,
+  );
   ctx.print('          with nothing but the public JWKS: no session store, no call to the issuer.');
   return { username, password, accessToken: token, refreshToken: login.body.refresh_token };
 }
 
 export async function whoServed(ctx: DemoContext, session: Session): Promise<void> {
   heading(ctx, '2. Any replica serves any token: nothing to replicate');
-  const replicas = (await (await fetch(`${ctx.admin}/replicas`)).json()) as Record<string, Array<{ url: string; healthy: boolean }>>;
-  ctx.print(`The gateway balances over: ${Object.entries(replicas).map(([name, list]) => `${name} x${list.length}`).join(', ')}`);
+  const replicas = (await (await fetch(`${ctx.admin}/replicas`)).json()) as Record<
+    string,
+    Array<{ url: string; healthy: boolean }>
+  >;
+  ctx.print(
+    `The gateway balances over: ${Object.entries(replicas)
+      .map(([name, list]) => `${name} x${list.length}`)
+      .join(', ')}`,
+  );
   const tally = new Map<string, number>();
   const line: string[] = [];
   for (let i = 0; i < 12; i += 1) {
@@ -90,10 +108,15 @@ export async function countState(ctx: DemoContext, session: Session): Promise<vo
     expectStatus(await call(ctx.gw, 'GET', '/api/orders', { token: session.accessToken }), 200, 'GET /api/orders');
   }
   const queriesAfterCalls = await counterOverReplicas(ctx.admin, 'auth', 'db_queries_total');
-  const verified = total(delta(await gatewayCounter(ctx.admin, 'gateway_token_verifications_total'), verifiedBefore), (labels) => labels.includes('outcome="ok"'));
+  const verified = total(
+    delta(await gatewayCounter(ctx.admin, 'gateway_token_verifications_total'), verifiedBefore),
+    (labels) => labels.includes('outcome="ok"'),
+  );
   const duringCalls = total(delta(queriesAfterCalls, queriesBefore), authStoreQueries);
   const background = total(delta(queriesAfterCalls, queriesBefore), backgroundQueries);
-  ctx.print(`${ctx.calls} authenticated API calls: ${verified} token verifications at the gateway, ${duringCalls} auth-store queries.`);
+  ctx.print(
+    `${ctx.calls} authenticated API calls: ${verified} token verifications at the gateway, ${duringCalls} auth-store queries.`,
+  );
   ctx.print(`  (a gateway consulting a session store would have made ${ctx.calls} store lookups; meanwhile the auth`);
   ctx.print(`   replicas' own timers made ${background} signing-key reload queries, whatever the traffic)`);
 
@@ -104,7 +127,8 @@ export async function countState(ctx: DemoContext, session: Session): Promise<vo
   const byPurpose = delta(await counterOverReplicas(ctx.admin, 'auth', 'db_queries_total'), queriesAfterCalls);
   const duringRefresh = total(byPurpose, authStoreQueries);
   ctx.print(`1 refresh (access token expired): ${duringRefresh} auth-store queries:`);
-  for (const [labels, n] of byPurpose) if (authStoreQueries(labels)) ctx.print(`    ${n} x ${labels.replace(/^purpose="(.*)"$/, '$1')}`);
+  for (const [labels, n] of byPurpose)
+    if (authStoreQueries(labels)) ctx.print(`    ${n} x ${labels.replace(/^purpose="(.*)"$/, '$1')}`);
   ctx.print('While the access token is valid the system is stateless; at expiry it briefly is not.');
 }
 
@@ -149,15 +173,25 @@ export async function authGoesAway(ctx: DemoContext, session: Session): Promise<
   await Promise.all(auth.map((replica) => replica.stop()));
   ctx.print(`Stopped every auth replica (${auth.map((replica) => replica.name).join(', ')}).`);
   const api = await call(ctx.gw, 'GET', '/api/orders', { token: session.accessToken });
-  ctx.print(`GET /api/orders with the token we hold: ${api.status} (served by ${api.servedBy}): keys are cached at the gateway.`);
-  const login = await call(ctx.gw, 'POST', '/auth/login', { body: { username: session.username, password: session.password } });
+  ctx.print(
+    `GET /api/orders with the token we hold: ${api.status} (served by ${api.servedBy}): keys are cached at the gateway.`,
+  );
+  const login = await call(ctx.gw, 'POST', '/auth/login', {
+    body: { username: session.username, password: session.password },
+  });
   ctx.print(`POST /auth/login: ${login.status} ${JSON.stringify(login.body)} after ${login.ms} ms (no hang).`);
   for (const replica of auth) replica.start();
   await Promise.all(auth.map((replica) => replica.waitUntilReady(30_000)));
-  let again = await call(ctx.gw, 'POST', '/auth/login', { body: { username: session.username, password: session.password } });
+  let again = await call(ctx.gw, 'POST', '/auth/login', {
+    body: { username: session.username, password: session.password },
+  });
   for (let i = 0; again.status !== 200 && i < 40; i += 1) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    again = await call(ctx.gw, 'POST', '/auth/login', { body: { username: session.username, password: session.password } });
+    again = await call(ctx.gw, 'POST', '/auth/login', {
+      body: { username: session.username, password: session.password },
+    });
   }
-  ctx.print(`Started auth again; POST /auth/login: ${again.status} (served by ${again.servedBy}). Nothing else was restarted.`);
+  ctx.print(
+    `Started auth again; POST /auth/login: ${again.status} (served by ${again.servedBy}). Nothing else was restarted.`,
+  );
 }

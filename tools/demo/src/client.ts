@@ -7,23 +7,43 @@ export interface Reply {
   ms: number;
 }
 
-export async function call(base: string, method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Reply> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const started = Date.now();
   const response = await fetch(`${base}${path}`, {
-    method, headers, signal: AbortSignal.timeout(10_000),
+    method,
+    headers,
+    signal: AbortSignal.timeout(10_000),
     ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
   });
   const text = await response.text();
   let body: unknown = text;
-  try { body = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
-  return { status: response.status, body, servedBy: response.headers.get('x-served-by') ?? '-', ms: Date.now() - started };
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return {
+    status: response.status,
+    body,
+    servedBy: response.headers.get('x-served-by') ?? '-',
+    ms: Date.now() - started,
+  };
 }
 
 /** A counter summed over every replica of one upstream, by label set. */
-export async function counterOverReplicas(adminUrl: string, upstream: string, metric: string): Promise<Map<string, number>> {
+export async function counterOverReplicas(
+  adminUrl: string,
+  upstream: string,
+  metric: string,
+): Promise<Map<string, number>> {
   return sumSeries(await replicaMetrics(adminUrl, upstream), metric);
 }
 
@@ -35,7 +55,10 @@ export async function gatewayCounter(adminUrl: string, metric: string): Promise<
 function sumSeries(texts: string[], metric: string): Map<string, number> {
   const totals = new Map<string, number>();
   for (const { labels, value } of texts.flatMap((text) => samplesOf(text, metric))) {
-    const key = Object.entries(labels).filter(([name]) => name !== 'service' && name !== 'instance').map(([name, v]) => `${name}="${v}"`).join(',');
+    const key = Object.entries(labels)
+      .filter(([name]) => name !== 'service' && name !== 'instance')
+      .map(([name, v]) => `${name}="${v}"`)
+      .join(',');
     totals.set(key, (totals.get(key) ?? 0) + value);
   }
   return totals;

@@ -16,7 +16,10 @@ async function main(): Promise<void> {
     dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-demo-'));
     print('Starting a throwaway cluster: PostgreSQL, auth x2, catalog x2, orders x3, profile x1, gateway...');
     cluster = await startLocalCluster({
-      dataDir, gatewayPort: 0, scale: { auth: 2, catalog: 2, orders: 3 }, logLevel: 'error',
+      dataDir,
+      gatewayPort: 0,
+      scale: { auth: 2, catalog: 2, orders: 3 },
+      logLevel: 'error',
       admin: { username: 'admin', password: randomBytes(12).toString('hex') },
       env: { gateway: { UPSTREAM_EJECT_MS: '1000' } },
     });

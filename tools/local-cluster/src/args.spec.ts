@@ -3,7 +3,11 @@ import { formatLine } from './console-output';
 
 describe('launcher arguments', () => {
   it('reads --scale in both spellings and accepts service names with -service', () => {
-    expect(parseArgs(['--scale', 'orders=3', '--scale=auth=2', '--scale', 'catalog-service=2']).scale).toEqual({ orders: 3, auth: 2, catalog: 2 });
+    expect(parseArgs(['--scale', 'orders=3', '--scale=auth=2', '--scale', 'catalog-service=2']).scale).toEqual({
+      orders: 3,
+      auth: 2,
+      catalog: 2,
+    });
   });
 
   it.each([

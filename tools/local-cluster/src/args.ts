@@ -33,8 +33,10 @@ export function parseArgs(argv: readonly string[]): LauncherArgs {
       if (!match) throw new UsageError(`--scale expects <service>=<replicas>, got "${spec}"`);
       const service = match[1]!.replace(/-service$/, '');
       const replicas = Number(match[2]);
-      if (!isServiceName(service)) throw new UsageError(`unknown service "${match[1]}" (one of ${SERVICE_NAMES.join(', ')})`);
-      if (replicas < 1 || replicas > 10) throw new UsageError(`replicas of ${service} must be between 1 and 10, got ${replicas}`);
+      if (!isServiceName(service))
+        throw new UsageError(`unknown service "${match[1]}" (one of ${SERVICE_NAMES.join(', ')})`);
+      if (replicas < 1 || replicas > 10)
+        throw new UsageError(`replicas of ${service} must be between 1 and 10, got ${replicas}`);
       args.scale[service] = replicas;
     } else if (flag === '--data-dir') {
       args.dataDir = value();

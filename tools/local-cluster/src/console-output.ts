@@ -14,7 +14,16 @@ export function formatLine(instance: string, line: string, verbose: boolean): st
   }
   const level = typeof entry['level'] === 'number' ? entry['level'] : 30;
   if (!verbose && level < WARN) return undefined;
-  const { msg, time: _time, level: _level, service: _service, instance: _instance, pid: _pid, hostname: _hostname, ...rest } = entry;
+  const {
+    msg,
+    time: _time,
+    level: _level,
+    service: _service,
+    instance: _instance,
+    pid: _pid,
+    hostname: _hostname,
+    ...rest
+  } = entry;
   const details = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
   return `${instance.padEnd(10)} ${(LEVELS[level] ?? String(level)).padEnd(5)} ${String(msg ?? '')}${details}`;
 }

@@ -18,7 +18,10 @@ export async function devAdmin(dataDir: string, env: NodeJS.ProcessEnv): Promise
   const password = env['ADMIN_PASSWORD'];
   if (username && password) return { username, password };
   const passwordFile = path.join(dataDir, 'admin-password');
-  const existing = await readFile(passwordFile, 'utf8').then((text) => text.trim(), () => '');
+  const existing = await readFile(passwordFile, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
   if (existing) return { username: username || 'admin', password: existing, passwordFile };
   const generated = randomBytes(18).toString('base64url');
   await writeFile(passwordFile, `${generated}\n`, { mode: 0o600 });

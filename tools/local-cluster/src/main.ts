@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   const admin = await devAdmin(dataDir, process.env);
 
-  console.log(`Starting jwt-msa: PostgreSQL + ${SERVICE_NAMES.map((name) => `${name} x${args.scale[name] ?? 1}`).join(', ')}`);
+  console.log(
+    `Starting jwt-msa: PostgreSQL + ${SERVICE_NAMES.map((name) => `${name} x${args.scale[name] ?? 1}`).join(', ')}`,
+  );
   const cluster = await startLocalCluster({
     dataDir,
     gatewayPort: config.gatewayPort,
@@ -34,13 +36,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping every service, then PostgreSQL...`);
-    cluster.stop().then(() => {
-      console.log('Stopped.');
-      process.exit(0);
-    }, (error: Error) => {
-      console.error(`Stop failed: ${error.message}`);
-      process.exit(1);
-    });
+    cluster.stop().then(
+      () => {
+        console.log('Stopped.');
+        process.exit(0);
+      },
+      (error: Error) => {
+        console.error(`Stop failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -51,7 +56,9 @@ async function main(): Promise<void> {
   console.log(`  metrics     ${cluster.adminUrl}/metrics, ${cluster.adminUrl}/replicas (gateway admin, internal)`);
   console.log(`  logs        ${relative(path.join(dataDir, 'logs'))}/`);
   if (admin.passwordFile) {
-    console.log(`  WARNING: development admin "${admin.username}" with a generated password in ${relative(admin.passwordFile)}`);
+    console.log(
+      `  WARNING: development admin "${admin.username}" with a generated password in ${relative(admin.passwordFile)}`,
+    );
     console.log('           (set ADMIN_USERNAME and ADMIN_PASSWORD to choose your own)');
   }
   console.log(`jwt-msa is ready: gateway ${cluster.gatewayUrl} (Ctrl-C to stop)`);

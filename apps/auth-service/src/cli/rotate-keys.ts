@@ -10,7 +10,11 @@ async function main(): Promise<number> {
   const db = databaseFromConfig(config, 'auth-service/keys-rotate');
   try {
     await runMigrations(db, authMigrations);
-    return await rotateKeysCommand(process.argv.slice(2), { config, db, print: (line) => process.stdout.write(`${line}\n`) });
+    return await rotateKeysCommand(process.argv.slice(2), {
+      config,
+      db,
+      print: (line) => process.stdout.write(`${line}\n`),
+    });
   } finally {
     await db.close();
   }
@@ -19,7 +23,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`keys:rotate: ${error instanceof ConfigError ? error.message : (error as Error)?.message ?? String(error)}\n`);
+    process.stderr.write(
+      `keys:rotate: ${error instanceof ConfigError ? error.message : ((error as Error)?.message ?? String(error))}\n`,
+    );
     process.exit(2);
   },
 );

@@ -53,7 +53,10 @@ export class SigningKeyRepository {
     return this.db.transaction(async (tx) => {
       await tx.query('signing-key.lock', "SET LOCAL statement_timeout = '60s'");
       await tx.query('signing-key.lock', 'SELECT pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
-      const existing = await tx.query<{ n: number }>('signing-key.count', "SELECT count(*)::int AS n FROM signing_keys WHERE status = 'active'");
+      const existing = await tx.query<{ n: number }>(
+        'signing-key.count',
+        "SELECT count(*)::int AS n FROM signing_keys WHERE status = 'active'",
+      );
       if ((existing[0]?.n ?? 0) > 0) return false;
       const key = await generate();
       await tx.query(
@@ -70,7 +73,10 @@ export class SigningKeyRepository {
     return this.db.transaction(async (tx) => {
       await tx.query('signing-key.lock', "SET LOCAL statement_timeout = '60s'");
       await tx.query('signing-key.lock', 'SELECT pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
-      const pending = await tx.query<{ kid: string }>('signing-key.find-pending', "SELECT kid FROM signing_keys WHERE status = 'pending'");
+      const pending = await tx.query<{ kid: string }>(
+        'signing-key.find-pending',
+        "SELECT kid FROM signing_keys WHERE status = 'pending'",
+      );
       if (pending[0]) return { added: false as const, pendingKid: pending[0].kid };
       await tx.query(
         'signing-key.insert-pending',
@@ -97,12 +103,17 @@ export class SigningKeyRepository {
       );
       const next = pending[0];
       if (!next) return { outcome: 'no_pending_key' as const };
-      if (next.seconds_left > 0) return { outcome: 'too_early' as const, kid: next.kid, secondsLeft: next.seconds_left };
+      if (next.seconds_left > 0)
+        return { outcome: 'too_early' as const, kid: next.kid, secondsLeft: next.seconds_left };
       const retired = await tx.query<{ kid: string }>(
         'signing-key.retire-active',
         "UPDATE signing_keys SET status = 'retired', retired_at = now(), private_key_pem = NULL WHERE status = 'active' RETURNING kid",
       );
-      await tx.query('signing-key.activate', "UPDATE signing_keys SET status = 'active', activated_at = now() WHERE kid = $1", [next.kid]);
+      await tx.query(
+        'signing-key.activate',
+        "UPDATE signing_keys SET status = 'active', activated_at = now() WHERE kid = $1",
+        [next.kid],
+      );
       return { outcome: 'activated' as const, kid: next.kid, retiredKid: retired[0]?.kid };
     });
   }
@@ -123,6 +134,12 @@ export class SigningKeyRepository {
       `SELECT kid, status, created_at, activated_at, retired_at FROM signing_keys
         ORDER BY status = 'active' DESC, status = 'pending' DESC, created_at DESC, kid`,
     );
-    return rows.map((row) => ({ kid: row.kid, status: row.status, createdAt: row.created_at, activatedAt: row.activated_at, retiredAt: row.retired_at }));
+    return rows.map((row) => ({
+      kid: row.kid,
+      status: row.status,
+      createdAt: row.created_at,
+      activatedAt: row.activated_at,
+      retiredAt: row.retired_at,
+    }));
   }
 }

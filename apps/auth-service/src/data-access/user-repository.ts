@@ -14,7 +14,12 @@ interface UserRow {
   roles: string[];
 }
 
-const toUser = (row: UserRow): UserRecord => ({ id: row.id, username: row.username, passwordHash: row.password_hash, roles: row.roles });
+const toUser = (row: UserRow): UserRecord => ({
+  id: row.id,
+  username: row.username,
+  passwordHash: row.password_hash,
+  roles: row.roles,
+});
 
 export class UserRepository {
   constructor(private readonly db: Queryable) {}
@@ -40,12 +45,20 @@ export class UserRepository {
   }
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
-    const rows = await this.db.query<UserRow>('user.find-by-username', 'SELECT id, username, password_hash, roles FROM users WHERE username = $1', [username]);
+    const rows = await this.db.query<UserRow>(
+      'user.find-by-username',
+      'SELECT id, username, password_hash, roles FROM users WHERE username = $1',
+      [username],
+    );
     return rows[0] && toUser(rows[0]);
   }
 
   async findById(id: string): Promise<UserRecord | undefined> {
-    const rows = await this.db.query<UserRow>('user.find-by-id', 'SELECT id, username, password_hash, roles FROM users WHERE id = $1', [id]);
+    const rows = await this.db.query<UserRow>(
+      'user.find-by-id',
+      'SELECT id, username, password_hash, roles FROM users WHERE id = $1',
+      [id],
+    );
     return rows[0] && toUser(rows[0]);
   }
 }

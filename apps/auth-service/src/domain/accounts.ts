@@ -12,7 +12,10 @@ export interface PublicUser {
 }
 
 export class Accounts {
-  constructor(private readonly users: UserRepository, private readonly hasher: PasswordHasher) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
 
   async register({ username, password }: Credentials): Promise<PublicUser> {
     const user = await this.users.insert(username, await this.hasher.hash(password), [USER_ROLE]);
@@ -23,7 +26,9 @@ export class Accounts {
   /** Unknown user and wrong password cost the same scrypt work and give the same error. */
   async authenticate({ username, password }: Credentials): Promise<UserRecord> {
     const user = await this.users.findByUsername(username);
-    const valid = user ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyAgainstDummy(password);
+    const valid = user
+      ? await this.hasher.verify(password, user.passwordHash)
+      : await this.hasher.verifyAgainstDummy(password);
     if (!user || !valid) throw new InvalidCredentialsError();
     return user;
   }

@@ -31,8 +31,10 @@ export function parseRegistration(input: unknown): Credentials {
   if (!USERNAME.test(username)) {
     throw new ValidationError('username must be 3-64 characters of lowercase letters, digits, "_", "." or "-"');
   }
-  if (password.length < MIN_PASSWORD_LENGTH) throw new ValidationError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (password.length > MAX_PASSWORD_LENGTH) throw new ValidationError(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new ValidationError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length > MAX_PASSWORD_LENGTH)
+    throw new ValidationError(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
   return { username, password };
 }
 
@@ -44,7 +46,8 @@ export function parseLogin(input: unknown): Credentials {
   const fields = body(input);
   const username = requiredString(fields, 'username');
   const password = requiredString(fields, 'password');
-  if (username.length > 256 || password.length > MAX_PASSWORD_LENGTH) throw new ValidationError('username or password too long');
+  if (username.length > 256 || password.length > MAX_PASSWORD_LENGTH)
+    throw new ValidationError('username or password too long');
   if (CONTROL_CHARACTERS.test(username)) throw new ValidationError('username must not contain control characters');
   return { username, password };
 }

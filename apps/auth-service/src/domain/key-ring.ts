@@ -43,7 +43,11 @@ export class KeyRing {
       const before = this.fingerprint();
       this.load().then(
         () => {
-          if (this.fingerprint() !== before) onChange({ signingKid: this.signingKey().kid, publishedKids: this.publicJwks().keys.map((key) => key.kid) });
+          if (this.fingerprint() !== before)
+            onChange({
+              signingKid: this.signingKey().kid,
+              publishedKids: this.publicJwks().keys.map((key) => key.kid),
+            });
         },
         (error: unknown) => onError(error instanceof Error ? error : new Error(String(error))),
       );

@@ -32,7 +32,10 @@ export function backoffSeconds(failures: number, allowance: number, baseSeconds:
  * otherwise the block would not slow guessing at all.
  */
 export class LoginThrottle {
-  constructor(private readonly counters: LoginThrottleRepository, private readonly policy: LoginThrottlePolicy) {}
+  constructor(
+    private readonly counters: LoginThrottleRepository,
+    private readonly policy: LoginThrottlePolicy,
+  ) {}
 
   async guard<T>(attempt: LoginAttempt, authenticate: () => Promise<T>): Promise<T> {
     const account = accountKey(attempt.username);

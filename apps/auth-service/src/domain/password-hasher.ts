@@ -25,14 +25,20 @@ export class PasswordHasher {
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
     const key = await scryptAsync(password, salt, this.options(this.log2Cost, BLOCK_SIZE, PARALLELISM));
-    return ['scrypt', this.log2Cost, BLOCK_SIZE, PARALLELISM, salt.toString('base64'), key.toString('base64')].join('$');
+    return ['scrypt', this.log2Cost, BLOCK_SIZE, PARALLELISM, salt.toString('base64'), key.toString('base64')].join(
+      '$',
+    );
   }
 
   async verify(password: string, stored: string): Promise<boolean> {
     const [scheme, log2N, r, p, salt, hash] = stored.split('$');
     if (scheme !== 'scrypt' || !salt || !hash) return false;
     const expected = Buffer.from(hash, 'base64');
-    const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), this.options(Number(log2N), Number(r), Number(p)));
+    const actual = await scryptAsync(
+      password,
+      Buffer.from(salt, 'base64'),
+      this.options(Number(log2N), Number(r), Number(p)),
+    );
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 

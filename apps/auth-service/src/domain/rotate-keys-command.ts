@@ -19,9 +19,14 @@ Run it with the auth service's environment (DATABASE_URL, ACCESS_TOKEN_TTL_SECON
 export type ExitCode = 0 | 1 | 2;
 
 /** The `keys:rotate` command, apart from process concerns, so tests can run it in-process. */
-export async function rotateKeysCommand(args: string[], { config, db, print }: { config: AuthConfig; db: Database; print: (line: string) => void }): Promise<ExitCode> {
+export async function rotateKeysCommand(
+  args: string[],
+  { config, db, print }: { config: AuthConfig; db: Database; print: (line: string) => void },
+): Promise<ExitCode> {
   if (config.signingKeyFile) {
-    print(`The signing keys come from SIGNING_KEY_FILE (${config.signingKeyFile}): rotate by editing that file (docs/security.md).`);
+    print(
+      `The signing keys come from SIGNING_KEY_FILE (${config.signingKeyFile}): rotate by editing that file (docs/security.md).`,
+    );
     return 2;
   }
   const rotation = new KeyRotation(new SigningKeyRepository(db), {
@@ -39,7 +44,8 @@ export async function rotateKeysCommand(args: string[], { config, db, print }: {
   switch (command) {
     case 'status': {
       for (const key of await rotation.status()) {
-        const since = key.status === 'retired' ? key.retiredAt : key.status === 'active' ? key.activatedAt : key.createdAt;
+        const since =
+          key.status === 'retired' ? key.retiredAt : key.status === 'active' ? key.activatedAt : key.createdAt;
         print(`${key.status.padEnd(8)} ${key.kid}  since ${since?.toISOString() ?? '?'}`);
       }
       return 0;
@@ -52,7 +58,9 @@ export async function rotateKeysCommand(args: string[], { config, db, print }: {
       }
       const readyAt = new Date(Date.now() + config.signingKeyActivationDelaySeconds * 1000);
       print(`Added pending key ${result.kid}: every replica publishes it within ${config.signingKeyReloadMs} ms.`);
-      print(`Activate it from ${readyAt.toISOString()} on (SIGNING_KEY_ACTIVATION_DELAY_SECONDS=${config.signingKeyActivationDelaySeconds}).`);
+      print(
+        `Activate it from ${readyAt.toISOString()} on (SIGNING_KEY_ACTIVATION_DELAY_SECONDS=${config.signingKeyActivationDelaySeconds}).`,
+      );
       return 0;
     }
     case 'activate': {
@@ -62,16 +70,23 @@ export async function rotateKeysCommand(args: string[], { config, db, print }: {
         return 1;
       }
       if (result.outcome === 'too_early') {
-        print(`Key ${result.kid} has not been published long enough: try again in ${result.secondsLeft} s (or --force).`);
+        print(
+          `Key ${result.kid} has not been published long enough: try again in ${result.secondsLeft} s (or --force).`,
+        );
         return 1;
       }
       print(`Key ${result.kid} signs now (every replica within ${config.signingKeyReloadMs} ms).`);
-      if (result.retiredKid) print(`Key ${result.retiredKid} is retired: still published, so its tokens stay valid until they expire.`);
+      if (result.retiredKid)
+        print(`Key ${result.retiredKid} is retired: still published, so its tokens stay valid until they expire.`);
       return 0;
     }
     case 'retire': {
       const removed = await rotation.retire();
-      print(removed.length > 0 ? `Removed from the JWKS: ${removed.join(', ')}.` : 'No retired key is old enough to remove.');
+      print(
+        removed.length > 0
+          ? `Removed from the JWKS: ${removed.join(', ')}.`
+          : 'No retired key is old enough to remove.',
+      );
       return 0;
     }
     default:

@@ -66,7 +66,11 @@ export class TokenGrants {
   private async issuePair(tokens: RefreshTokenRepository, user: UserRecord, familyId: string): Promise<TokenPair> {
     const refreshToken = randomBytes(32).toString('base64url');
     await tokens.insert(hashToken(refreshToken), familyId, new Date(Date.now() + this.refreshTtlSeconds * 1000));
-    const access = this.signer.sign(this.keys.signingKey(), { sub: user.id, username: user.username, roles: user.roles });
+    const access = this.signer.sign(this.keys.signingKey(), {
+      sub: user.id,
+      username: user.username,
+      roles: user.roles,
+    });
     return {
       access_token: access.token,
       token_type: 'Bearer',

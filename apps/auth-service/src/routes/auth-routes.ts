@@ -20,7 +20,9 @@ export function authRoutes(accounts: Accounts, grants: TokenGrants, throttle: Lo
 
   router.post('/auth/login', async (req, res) => {
     const credentials = parseLogin(req.body);
-    const user = await throttle.guard({ username: credentials.username, client: clientAddress(req) }, () => accounts.authenticate(credentials));
+    const user = await throttle.guard({ username: credentials.username, client: clientAddress(req) }, () =>
+      accounts.authenticate(credentials),
+    );
     res.json(await grants.login(user));
   });
 

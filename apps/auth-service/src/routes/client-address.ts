@@ -10,8 +10,8 @@ import type { Request } from 'express';
  */
 export function clientAddress(req: Request): string {
   const forwarded = req.headers['x-forwarded-for'];
-  const lastHop = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '').split(',').at(-1)?.trim() ?? '';
-  const address = isIP(lastHop) ? lastHop : req.socket.remoteAddress ?? 'unknown';
+  const lastHop = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').at(-1)?.trim() ?? '';
+  const address = isIP(lastHop) ? lastHop : (req.socket.remoteAddress ?? 'unknown');
   return normalize(address);
 }
 

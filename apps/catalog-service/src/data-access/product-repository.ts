@@ -16,7 +16,12 @@ interface ProductRow {
 }
 
 const COLUMNS = 'id, name, price, created_at';
-const toProduct = (row: ProductRow): ProductRecord => ({ id: row.id, name: row.name, price: row.price, createdAt: row.created_at });
+const toProduct = (row: ProductRow): ProductRecord => ({
+  id: row.id,
+  name: row.name,
+  price: row.price,
+  createdAt: row.created_at,
+});
 
 export class ProductRepository {
   constructor(private readonly db: Queryable) {}
@@ -37,7 +42,11 @@ export class ProductRepository {
   }
 
   async findById(id: string): Promise<ProductRecord | undefined> {
-    const rows = await this.db.query<ProductRow>('product.find-by-id', `SELECT ${COLUMNS} FROM products WHERE id = $1`, [id]);
+    const rows = await this.db.query<ProductRow>(
+      'product.find-by-id',
+      `SELECT ${COLUMNS} FROM products WHERE id = $1`,
+      [id],
+    );
     return rows[0] && toProduct(rows[0]);
   }
 

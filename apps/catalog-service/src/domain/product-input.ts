@@ -38,7 +38,8 @@ function parseName(value: unknown): string {
   if (typeof value !== 'string') throw new ValidationError('name must be a string');
   const name = value.trim();
   if (name === '') throw new ValidationError('name must not be empty');
-  if ([...name].length > MAX_NAME_LENGTH) throw new ValidationError(`name must be at most ${MAX_NAME_LENGTH} characters`);
+  if ([...name].length > MAX_NAME_LENGTH)
+    throw new ValidationError(`name must be at most ${MAX_NAME_LENGTH} characters`);
   if (CONTROL_CHARACTERS.test(name)) throw new ValidationError('name must not contain control characters');
   return name;
 }
@@ -65,7 +66,8 @@ function parseIntegerParam(raw: unknown, name: string, fallback: number, min: nu
   if (raw === undefined) return fallback;
   const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
   // Repeated parameters arrive as arrays: ambiguous, so rejected like any other malformed value.
-  if (typeof raw !== 'string' || !/^\d{1,16}$/.test(raw)) throw new ValidationError(`${name} must be an integer ${range}`);
+  if (typeof raw !== 'string' || !/^\d{1,16}$/.test(raw))
+    throw new ValidationError(`${name} must be an integer ${range}`);
   const value = Number(raw);
   if (value < min || value > max) throw new ValidationError(`${name} must be an integer ${range}`);
   return value;

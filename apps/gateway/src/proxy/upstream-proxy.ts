@@ -17,7 +17,15 @@ export interface UpstreamProxyOptions {
 /** Replaying these cannot change anything on the server. */
 const IDEMPOTENT = new Set(['GET', 'HEAD']);
 /** Failures that mean "this replica is gone", as opposed to "this request is slow". */
-const REPLICA_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+const REPLICA_GONE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 
 interface Attempt {
   endpoint: Endpoint;
@@ -58,24 +66,37 @@ export function upstreamProxy({ pool, timeoutMs, logger, onOutcome }: UpstreamPr
         // http-proxy reports its own proxyTimeout as a reset; the elapsed time tells them apart.
         const timedOut = Date.now() - attempt.startedAt >= timeoutMs - 50;
         const response = res as ServerResponse;
-        logger.warn({ upstream: pool.name, endpoint: attempt.endpoint.url, code, timedOut, requestId: requestIdOf(req) }, 'upstream error');
+        logger.warn(
+          { upstream: pool.name, endpoint: attempt.endpoint.url, code, timedOut, requestId: requestIdOf(req) },
+          'upstream error',
+        );
         if (!timedOut && REPLICA_GONE.has(code)) pool.eject(attempt.endpoint);
         if (!('writeHead' in response) || response.headersSent) {
           response.destroy?.();
           return;
         }
-        const retryOn = !timedOut && !attempt.retried && IDEMPOTENT.has(req.method ?? '') && REPLICA_GONE.has(code) ? pool.pick(attempt.endpoint) : undefined;
+        const retryOn =
+          !timedOut && !attempt.retried && IDEMPOTENT.has(req.method ?? '') && REPLICA_GONE.has(code)
+            ? pool.pick(attempt.endpoint)
+            : undefined;
         if (retryOn) {
           attempts.set(req, { endpoint: retryOn, startedAt: Date.now(), retried: true });
           void proxy(req, response);
           return;
         }
         onOutcome?.(pool.name, attempt.endpoint.url, timedOut ? 'timeout' : 'unavailable');
-        response.writeHead(timedOut ? 504 : 503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-        response.end(JSON.stringify({
-          error: timedOut ? 'upstream_timeout' : 'upstream_unavailable',
-          message: timedOut ? `The ${pool.name} service did not answer in time` : `The ${pool.name} service is unavailable`,
-        }));
+        response.writeHead(timedOut ? 504 : 503, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+        });
+        response.end(
+          JSON.stringify({
+            error: timedOut ? 'upstream_timeout' : 'upstream_unavailable',
+            message: timedOut
+              ? `The ${pool.name} service did not answer in time`
+              : `The ${pool.name} service is unavailable`,
+          }),
+        );
       },
     },
   });

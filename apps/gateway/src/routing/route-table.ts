@@ -25,8 +25,10 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
 ];
 
 export function matchRoute(table: readonly RouteRule[], method: string, path: string): RouteRule | undefined {
-  return table.find((rule) =>
-    (path === rule.prefix || path.startsWith(`${rule.prefix}/`)) && (!rule.methods || rule.methods.includes(method)));
+  return table.find(
+    (rule) =>
+      (path === rule.prefix || path.startsWith(`${rule.prefix}/`)) && (!rule.methods || rule.methods.includes(method)),
+  );
 }
 
 /** Dot segments, encoded separators and backslashes could make a service see another path than the one we checked. */

@@ -21,7 +21,8 @@ export interface UpstreamPoolOptions {
   now?: () => number;
 }
 
-const systemResolver: Resolver = async (hostname) => (await lookup(hostname, { all: true })).map((entry) => entry.address);
+const systemResolver: Resolver = async (hostname) =>
+  (await lookup(hostname, { all: true })).map((entry) => entry.address);
 
 /**
  * The replicas of one upstream service. Each configured URL is either an address (the local
@@ -38,7 +39,11 @@ export class UpstreamPool {
   private readonly resolve: Resolver;
   private readonly now: () => number;
 
-  constructor(readonly name: string, private readonly urls: readonly string[], private readonly options: UpstreamPoolOptions) {
+  constructor(
+    readonly name: string,
+    private readonly urls: readonly string[],
+    private readonly options: UpstreamPoolOptions,
+  ) {
     if (urls.length === 0) throw new Error(`upstream ${name} has no URLs`);
     this.resolve = options.resolve ?? systemResolver;
     this.now = options.now ?? Date.now;
@@ -63,7 +68,9 @@ export class UpstreamPool {
       try {
         addresses = isIP(host) ? [host] : await this.resolve(host);
       } catch {
-        addresses = this.endpoints.filter((endpoint) => endpoint.source === configured).map((endpoint) => new URL(endpoint.url).hostname.replace(/^\[|\]$/g, ''));
+        addresses = this.endpoints
+          .filter((endpoint) => endpoint.source === configured)
+          .map((endpoint) => new URL(endpoint.url).hostname.replace(/^\[|\]$/g, ''));
       }
       const port = url.port || (url.protocol === 'https:' ? '443' : '80');
       for (const address of new Set(addresses)) {
@@ -108,6 +115,10 @@ export class UpstreamPool {
 
   snapshot(): Array<{ url: string; source: string; healthy: boolean }> {
     const now = this.now();
-    return this.endpoints.map((endpoint) => ({ url: endpoint.url, source: endpoint.source, healthy: endpoint.ejectedUntil <= now }));
+    return this.endpoints.map((endpoint) => ({
+      url: endpoint.url,
+      source: endpoint.source,
+      healthy: endpoint.ejectedUntil <= now,
+    }));
   }
 }

@@ -67,7 +67,10 @@ export class CatalogClient {
       } catch (error) {
         if (signal.aborted) throw new CatalogTimeoutError(timeoutMs);
         // A GET is idempotent, so any failure to get an answer may be retried on the next replica.
-        logger.warn({ replica: baseUrl, code: networkErrorCode(error), requestId: context.requestId }, 'catalog replica unreachable');
+        logger.warn(
+          { replica: baseUrl, code: networkErrorCode(error), requestId: context.requestId },
+          'catalog replica unreachable',
+        );
         continue;
       }
       try {
@@ -77,7 +80,9 @@ export class CatalogClient {
         throw error;
       }
     }
-    throw new CatalogUnavailableError(baseUrls.length > 1 ? `None of the ${baseUrls.length} catalog service replicas could be reached` : undefined);
+    throw new CatalogUnavailableError(
+      baseUrls.length > 1 ? `None of the ${baseUrls.length} catalog service replicas could be reached` : undefined,
+    );
   }
 
   private pickReplica(): number {
@@ -114,8 +119,14 @@ async function readProduct(response: Response): Promise<CatalogProduct | undefin
 function isCatalogProduct(body: unknown): body is CatalogProduct {
   if (typeof body !== 'object' || body === null) return false;
   const { id, name, price } = body as Record<string, unknown>;
-  return typeof id === 'string' && typeof name === 'string' && typeof price === 'number'
-    && Number.isFinite(price) && price > 0 && Math.round(price * 100) / 100 === price;
+  return (
+    typeof id === 'string' &&
+    typeof name === 'string' &&
+    typeof price === 'number' &&
+    Number.isFinite(price) &&
+    price > 0 &&
+    Math.round(price * 100) / 100 === price
+  );
 }
 
 /** undici wraps the socket error ("fetch failed" with a cause such as ECONNREFUSED). */

@@ -64,7 +64,11 @@ export class OrderRepository {
 
   /** Filtering by owner in SQL: another user's order is simply not found. */
   async findByIdForUser(id: string, userId: string): Promise<OrderRecord | undefined> {
-    const rows = await this.db.query<OrderRow>('order.find-for-user', `SELECT ${COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`, [id, userId]);
+    const rows = await this.db.query<OrderRow>(
+      'order.find-for-user',
+      `SELECT ${COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
+      [id, userId],
+    );
     return rows[0] && toOrder(rows[0]);
   }
 }

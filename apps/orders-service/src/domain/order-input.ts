@@ -26,7 +26,8 @@ function parseProductId(value: unknown): string {
   if (value === undefined || value === null) throw new ValidationError('productId is required');
   if (typeof value !== 'string') throw new ValidationError('productId must be a string');
   if (value === '') throw new ValidationError('productId must not be empty');
-  if (value.length > MAX_PRODUCT_ID_LENGTH) throw new ValidationError(`productId must be at most ${MAX_PRODUCT_ID_LENGTH} characters`);
+  if (value.length > MAX_PRODUCT_ID_LENGTH)
+    throw new ValidationError(`productId must be at most ${MAX_PRODUCT_ID_LENGTH} characters`);
   return value;
 }
 

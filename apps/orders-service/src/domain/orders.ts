@@ -16,7 +16,10 @@ export interface Order {
 }
 
 export class Orders {
-  constructor(private readonly repository: OrderRepository, private readonly catalog: CatalogClient) {}
+  constructor(
+    private readonly repository: OrderRepository,
+    private readonly catalog: CatalogClient,
+  ) {}
 
   /** Orders a product for the caller at the catalog's current name and price. */
   async place(context: CallContext, { productId, quantity }: NewOrder): Promise<Order> {

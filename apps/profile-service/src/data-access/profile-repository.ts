@@ -4,7 +4,11 @@ export class ProfileRepository {
   constructor(private readonly db: Queryable) {}
 
   async findDisplayName(userId: string): Promise<string | undefined> {
-    const rows = await this.db.query<{ display_name: string }>('profile.find', 'SELECT display_name FROM profiles WHERE user_id = $1', [userId]);
+    const rows = await this.db.query<{ display_name: string }>(
+      'profile.find',
+      'SELECT display_name FROM profiles WHERE user_id = $1',
+      [userId],
+    );
     return rows[0]?.display_name;
   }
 

@@ -17,6 +17,7 @@ export function parseDisplayName(input: unknown): string {
   if ([...displayName].length > MAX_DISPLAY_NAME_LENGTH) {
     throw new ValidationError(`displayName must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`);
   }
-  if (CONTROL_CHARACTERS.test(displayName)) throw new ValidationError('displayName must not contain control characters');
+  if (CONTROL_CHARACTERS.test(displayName))
+    throw new ValidationError('displayName must not contain control characters');
   return displayName;
 }
