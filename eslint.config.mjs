@@ -6,6 +6,8 @@ import prettier from 'eslint-config-prettier';
  * Module boundaries (see README "Workspace layout"):
  * - an app never imports another app;
  * - only the issuer (auth-service) may import token-issuer, which holds private-key code;
+ * - the edge building blocks (route table, proxy, identity headers set at the edge) are for edges
+ *   only: a domain service cannot import them;
  * - tooling libs (local PostgreSQL, test helpers) never ship inside an app.
  */
 export default [
@@ -29,8 +31,11 @@ export default [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:issuer', onlyDependOnLibsWithTags: ['scope:shared', 'scope:issuer'] },
             { sourceTag: 'scope:verifier', onlyDependOnLibsWithTags: ['scope:shared', 'scope:verifier'] },
+            { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:shared', 'scope:edge'] },
+            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:verifier', 'scope:edge'] },
             { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:shared', 'scope:verifier'] },
-            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'] },
+            // Tooling (tests kit, launcher, demo, bench) may use any lib; no app may use tooling (type:tooling).
+            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['*'] },
           ],
         },
       ],

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-// The gateway's cache class, measured here alone (the bench is tooling; it never ships).
-// eslint-disable-next-line @nx/enforce-module-boundaries
+// The gateway's cache class, measured here alone.
 import { VerifiedTokenCache } from '@jwt-msa/token-verifier';
 import { reportToParent } from './child-role';
 import { processMemory } from './proc';

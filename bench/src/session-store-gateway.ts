@@ -3,7 +3,7 @@
  * authenticates by looking an opaque session id up in a store on every request. Built to be as
  * fair to the session store as possible:
  *
- * - the same framework stack as the real gateway (createServiceApp: helmet, request id, metrics,
+ * - the same framework stack as the real gateway (createEdgeApp: helmet, request id, metrics,
  *   request log, error handler; the same http-proxy-middleware with the same keep-alive agent);
  * - a real PostgreSQL, a primary-key index on the session id, a warm pg pool, a named prepared
  *   statement, a read-only lookup (no sliding-expiry write, which real session stores often add).
@@ -13,7 +13,7 @@ import { createProxyMiddleware, debugProxyErrorsPlugin, proxyEventsPlugin } from
 import { Pool } from 'pg';
 import { IDENTITY_HEADERS, stripIdentityHeaders } from '@jwt-msa/claims';
 import { UnauthorizedError } from '@jwt-msa/http-errors';
-import { createLogger, createServiceApp, requestIdOf, runService, ServiceMetrics } from '@jwt-msa/service-defaults';
+import { createEdgeApp, createLogger, runService, ServiceMetrics } from '@jwt-msa/service-defaults';
 import { envOrThrow, reportToParent } from './child-role';
 
 export const SESSION_TABLE_DDL = `
@@ -59,10 +59,6 @@ export async function runSessionStoreGateway(): Promise<void> {
     ejectPlugins: true,
     plugins: [debugProxyErrorsPlugin, proxyEventsPlugin],
     on: {
-      proxyReq: (proxyReq, req) => {
-        const id = requestIdOf(req);
-        if (id) proxyReq.setHeader('x-request-id', id);
-      },
       error: (_error, _req, res) => {
         const response = res as ServerResponse;
         if ('writeHead' in response && !response.headersSent)
@@ -72,35 +68,29 @@ export async function runSessionStoreGateway(): Promise<void> {
     },
   });
 
-  const app = createServiceApp({
+  const service = createEdgeApp({
     service: 'session-gateway',
     instanceId: 'bench',
     logger,
-    bodyLimit: '16kb',
     metrics: new ServiceMetrics('session-gateway', 'bench'),
-    exposeMetrics: false,
-    parseJsonBodies: false,
-    trustIdentityHeaders: false,
-    routes: (router) => {
-      router.use(async (req, res, next) => {
-        stripIdentityHeaders(req.headers);
-        const sessionId = SESSION_HEADER.exec(req.headers.authorization ?? '')?.[1];
-        if (!sessionId) throw new UnauthorizedError('Missing session');
-        const { rows } = await db.query<SessionRow>({ ...LOOKUP, values: [sessionId] });
-        const session = rows[0];
-        if (!session) throw new UnauthorizedError('Unknown or expired session');
-        req.headers[IDENTITY_HEADERS.userId] = session.user_id;
-        req.headers[IDENTITY_HEADERS.username] = session.username;
-        req.headers[IDENTITY_HEADERS.roles] = session.roles.join(',');
-        res.locals['metricsRoute'] = '/api';
-        next();
-      });
-      router.use((req, res, next) => proxy(req, res, next));
+    handler: async (req, res, next) => {
+      stripIdentityHeaders(req.headers);
+      const sessionId = SESSION_HEADER.exec(req.headers.authorization ?? '')?.[1];
+      if (!sessionId) throw new UnauthorizedError('Missing session');
+      const { rows } = await db.query<SessionRow>({ ...LOOKUP, values: [sessionId] });
+      const session = rows[0];
+      if (!session) throw new UnauthorizedError('Unknown or expired session');
+      req.headers[IDENTITY_HEADERS.userId] = session.user_id;
+      req.headers[IDENTITY_HEADERS.username] = session.username;
+      req.headers[IDENTITY_HEADERS.roles] = session.roles.join(',');
+      req.headers['x-request-id'] = res.locals.requestId;
+      res.locals.route = '/api';
+      await proxy(req, res, next);
     },
   });
 
   const running = await runService({
-    app,
+    service,
     host: '127.0.0.1',
     port: 0,
     logger,

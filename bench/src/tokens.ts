@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-// The bench plays the issuer (as the auth service would) to sign its token pools; it never ships.
-// eslint-disable-next-line @nx/enforce-module-boundaries
+// The bench plays the issuer (as the auth service would) to sign its token pools.
 import {
   AccessTokenSigner,
   exportPrivateKeyPem,

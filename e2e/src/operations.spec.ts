@@ -54,7 +54,7 @@ describe('operations', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr.trim().split('\n')).toEqual([
-      'orders-service: Invalid configuration: PORT must be an integer, got "eighty"; CATALOG_SERVICE_URLS is required (Comma-separated base URLs of the catalog-service replicas; used in turn, and a lookup moves on to the next one when a replica cannot be reached.)',
+      'orders-service: Invalid configuration: PORT must be an integer, got "eighty"; CATALOG_SERVICE_URLS is required (Comma-separated base URLs of the catalog-service replicas; a DNS name stands for every address it resolves to.)',
     ]);
   });
 

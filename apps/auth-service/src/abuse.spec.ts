@@ -6,8 +6,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { Database, runMigrations } from '@jwt-msa/db';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
-import { createAuthApp, type AuthApp } from './app';
-import { loadAuthConfig } from './config';
+import { authService, type AuthApp } from './app';
 import { authMigrations } from './data-access/migrations';
 
 /**
@@ -37,14 +36,14 @@ beforeAll(async () => {
     },
   });
   // Generous limits: these tests make many failed logins on purpose.
-  const config = loadAuthConfig({
+  const config = authService.loadConfig({
     DATABASE_URL: testDb.url,
     PASSWORD_SCRYPT_LOG2_COST: '10',
     LOGIN_THROTTLE_ACCOUNT_ATTEMPTS: '1000',
     LOGIN_THROTTLE_CLIENT_ATTEMPTS: '1000',
   });
-  auth = createAuthApp({ config, db, logger: pino({ level: 'trace' }, sink) });
-  await auth.keys.load();
+  auth = authService.createApp({ config, db, logger: pino({ level: 'trace' }, sink) });
+  await auth.wiring.keys.load();
   for (const username of ['alice', 'bob'])
     await post('/auth/register', { username, password: `${username}-password` }).expect(201);
 });

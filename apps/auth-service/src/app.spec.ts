@@ -8,8 +8,7 @@ import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
 import { exportPrivateKeyPem, generateSigningKey } from '@jwt-msa/token-issuer';
-import { createAuthApp, type AuthApp } from './app';
-import { loadAuthConfig } from './config';
+import { authService, type AuthApp } from './app';
 import { authMigrations } from './data-access/migrations';
 
 let testDb: TestDatabase;
@@ -17,13 +16,13 @@ let db: Database;
 let auth: AuthApp;
 
 function newReplica(instance: string): AuthApp {
-  const config = loadAuthConfig({
+  const config = authService.loadConfig({
     DATABASE_URL: testDb.url,
     INSTANCE_ID: instance,
     JWT_ISSUER: 'http://gateway.test',
     PASSWORD_SCRYPT_LOG2_COST: '12',
   });
-  return createAuthApp({ config, db, logger: createLogger('auth-service', instance, 'silent') });
+  return authService.createApp({ config, db, logger: createLogger('auth-service', instance, 'silent') });
 }
 
 beforeAll(async () => {
@@ -37,7 +36,7 @@ beforeAll(async () => {
   });
   await runMigrations(db, authMigrations);
   auth = newReplica('auth-1');
-  await auth.keys.load();
+  await auth.wiring.keys.load();
 });
 
 afterAll(async () => {
@@ -101,7 +100,7 @@ describe('POST /auth/login', () => {
       refresh_expires_in: 604800,
     });
     const decoded = jwt.decode(res.body.access_token, { complete: true })!;
-    expect(decoded.header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: auth.keys.signingKey().kid });
+    expect(decoded.header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: auth.wiring.keys.signingKey().kid });
     const claims = decoded.payload as jwt.JwtPayload;
     expect(claims).toMatchObject({
       iss: 'http://gateway.test',
@@ -185,7 +184,7 @@ describe('key publication', () => {
     expect(res.body.keys).toHaveLength(1);
     const [jwk] = res.body.keys;
     expect(Object.keys(jwk).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
-    expect(jwk).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256', kid: auth.keys.signingKey().kid });
+    expect(jwk).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256', kid: auth.wiring.keys.signingKey().kid });
     expect(Buffer.from(jwk.n, 'base64url').length * 8).toBeGreaterThanOrEqual(2048);
   });
 
@@ -199,10 +198,10 @@ describe('key publication', () => {
 
   it('shares one signing key between replicas, even when they start together', async () => {
     const replicas = [newReplica('auth-2'), newReplica('auth-3')];
-    await Promise.all(replicas.map((replica) => replica.keys.load()));
-    expect(replicas.map((replica) => replica.keys.signingKey().kid)).toEqual([
-      auth.keys.signingKey().kid,
-      auth.keys.signingKey().kid,
+    await Promise.all(replicas.map((replica) => replica.wiring.keys.load()));
+    expect(replicas.map((replica) => replica.wiring.keys.signingKey().kid)).toEqual([
+      auth.wiring.keys.signingKey().kid,
+      auth.wiring.keys.signingKey().kid,
     ]);
     const token = (await login('alice')).body.access_token;
     const jwks = (await request(replicas[1]!.app).get('/.well-known/jwks.json')).body;
@@ -212,8 +211,8 @@ describe('key publication', () => {
 
 describe('bootstrap admin', () => {
   it('ensures the configured admin with roles user and admin', async () => {
-    await auth.accounts.ensureAdmin('root-admin', 'admin password');
-    await auth.accounts.ensureAdmin('root-admin', 'admin password');
+    await auth.wiring.accounts.ensureAdmin('root-admin', 'admin password');
+    await auth.wiring.accounts.ensureAdmin('root-admin', 'admin password');
     const res = await login('root-admin', 'admin password').expect(200);
     expect(jwt.decode(res.body.access_token)).toMatchObject({ roles: ['user', 'admin'], [IS_ADMIN_CLAIM]: true });
   });
@@ -225,13 +224,13 @@ describe('signing keys from a mounted secret (SIGNING_KEY_FILE)', () => {
     const [first, second] = await Promise.all([generateSigningKey(), generateSigningKey()]);
     const file = path.join(dir, 'signing-keys.pem');
     await writeFile(file, `${exportPrivateKeyPem(first!)}\n${exportPrivateKeyPem(second!)}`);
-    const config = loadAuthConfig({
+    const config = authService.loadConfig({
       DATABASE_URL: testDb.url,
       SIGNING_KEY_FILE: file,
       PASSWORD_SCRYPT_LOG2_COST: '12',
     });
-    const fromFile = createAuthApp({ config, db, logger: createLogger('auth-service', 'file', 'silent') });
-    await fromFile.keys.load();
+    const fromFile = authService.createApp({ config, db, logger: createLogger('auth-service', 'file', 'silent') });
+    await fromFile.wiring.keys.load();
     const jwks = (await request(fromFile.app).get('/.well-known/jwks.json')).body;
     expect(jwks.keys.map((key: { kid: string }) => key.kid)).toEqual([first!.kid, second!.kid]);
     const token = (
@@ -242,8 +241,8 @@ describe('signing keys from a mounted secret (SIGNING_KEY_FILE)', () => {
   });
 
   it('refuses to start from a file without a PKCS#8 key', async () => {
-    const config = loadAuthConfig({ DATABASE_URL: testDb.url, SIGNING_KEY_FILE: '/dev/null' });
-    const broken = createAuthApp({ config, db, logger: createLogger('auth-service', 'file', 'silent') });
-    await expect(broken.keys.load()).rejects.toThrow('/dev/null holds no "BEGIN PRIVATE KEY" (PKCS#8) block');
+    const config = authService.loadConfig({ DATABASE_URL: testDb.url, SIGNING_KEY_FILE: '/dev/null' });
+    const broken = authService.createApp({ config, db, logger: createLogger('auth-service', 'file', 'silent') });
+    await expect(broken.wiring.keys.load()).rejects.toThrow('/dev/null holds no "BEGIN PRIVATE KEY" (PKCS#8) block');
   });
 });

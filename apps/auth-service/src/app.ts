@@ -1,11 +1,11 @@
-import type { Express } from 'express';
-import { Database } from '@jwt-msa/db';
-import { createServiceApp, type Logger, type ServiceMetrics } from '@jwt-msa/service-defaults';
+import { Router } from 'express';
+import { dataService } from '@jwt-msa/service-defaults';
 import { AccessTokenSigner } from '@jwt-msa/token-issuer';
-import { authBackground, type Background } from './background';
-import type { AuthConfig } from './config';
+import { authBackground } from './background';
+import { adminCredentials, authSettings } from './config';
 import { databaseKeySource, fileKeySource } from './data-access/key-sources';
 import { LoginThrottleRepository } from './data-access/login-throttle-repository';
+import { authMigrations } from './data-access/migrations';
 import { SigningKeyRepository } from './data-access/signing-key-repository';
 import { UserRepository } from './data-access/user-repository';
 import { Accounts } from './domain/accounts';
@@ -16,61 +16,71 @@ import { TokenGrants } from './domain/token-grants';
 import { authRoutes } from './routes/auth-routes';
 import { discoveryRoutes } from './routes/discovery-routes';
 
-export interface AuthDependencies {
-  config: AuthConfig;
-  db: Database;
-  logger: Logger;
-  metrics?: ServiceMetrics;
-}
+/**
+ * The issuer: users, login, refresh-token rotation, the JWKS. Before it listens it loads (or, the
+ * very first time, creates) its signing keys and ensures the bootstrap admin; while it serves, it
+ * reloads its keys (rotation without restarts) and prunes login counters.
+ */
+export const authService = dataService({
+  name: 'auth-service',
+  settings: authSettings,
+  migrations: authMigrations,
+  wire: ({ config, db, logger }) => {
+    const admin = adminCredentials(config);
+    const keys = new KeyRing(
+      config.signingKeyFile
+        ? fileKeySource(config.signingKeyFile)
+        : databaseKeySource(new SigningKeyRepository(db), config.signingKeyBits),
+    );
+    const accounts = new Accounts(new UserRepository(db), new PasswordHasher(config.scryptCost));
+    const signer = new AccessTokenSigner({
+      issuer: config.issuer,
+      audience: config.audience,
+      ttlSeconds: config.accessTokenTtlSeconds,
+    });
+    const grants = new TokenGrants(db, signer, keys, config.refreshTokenTtlSeconds);
+    const throttle = new LoginThrottle(new LoginThrottleRepository(db), {
+      windowSeconds: config.loginThrottleWindowSeconds,
+      accountAttempts: config.loginThrottleAccountAttempts,
+      clientAttempts: config.loginThrottleClientAttempts,
+      baseDelaySeconds: config.loginThrottleBaseDelaySeconds,
+      maxDelaySeconds: config.loginThrottleMaxDelaySeconds,
+    });
+    const background = authBackground({ keys, throttle, keyReloadMs: config.signingKeyReloadMs, logger });
 
-export interface AuthApp {
-  app: Express;
-  keys: KeyRing;
-  accounts: Accounts;
-  throttle: LoginThrottle;
-  /** Periodic work: key reloads (rotation without restarts) and pruning of login counters. */
-  background: Background;
-}
-
-/** Wires the issuer; no I/O here (see main.ts for keys, migrations and listen). */
-export function createAuthApp({ config, db, logger, metrics }: AuthDependencies): AuthApp {
-  const keys = new KeyRing(
-    config.signingKeyFile
-      ? fileKeySource(config.signingKeyFile)
-      : databaseKeySource(new SigningKeyRepository(db), config.signingKeyBits),
-  );
-  const accounts = new Accounts(new UserRepository(db), new PasswordHasher(config.scryptCost));
-  const signer = new AccessTokenSigner({
-    issuer: config.issuer,
-    audience: config.audience,
-    ttlSeconds: config.accessTokenTtlSeconds,
-  });
-  const grants = new TokenGrants(db, signer, keys, config.refreshTokenTtlSeconds);
-  const throttle = new LoginThrottle(new LoginThrottleRepository(db), {
-    windowSeconds: config.loginThrottleWindowSeconds,
-    accountAttempts: config.loginThrottleAccountAttempts,
-    clientAttempts: config.loginThrottleClientAttempts,
-    baseDelaySeconds: config.loginThrottleBaseDelaySeconds,
-    maxDelaySeconds: config.loginThrottleMaxDelaySeconds,
-  });
-
-  const app = createServiceApp({
-    service: 'auth-service',
-    instanceId: config.instanceId,
-    logger,
-    ...(metrics && { metrics }),
-    bodyLimit: config.bodyLimit,
-    readiness: {
-      database: () => db.ping(),
-      signingKeys: async () => {
-        if (!keys.isLoaded) throw new Error('signing keys not loaded');
+    return {
+      routes: Router().use(
+        discoveryRoutes(keys, config.issuer, config.jwksMaxAgeSeconds),
+        authRoutes(accounts, grants, throttle),
+      ),
+      readiness: {
+        signingKeys: async () => {
+          if (!keys.isLoaded) throw new Error('signing keys not loaded');
+        },
       },
-    },
-    routes: (router) => {
-      router.use(discoveryRoutes(keys, config.issuer, config.jwksMaxAgeSeconds));
-      router.use(authRoutes(accounts, grants, throttle));
-    },
-  });
-  const background = authBackground({ keys, throttle, keyReloadMs: config.signingKeyReloadMs, logger });
-  return { app, keys, accounts, throttle, background };
-}
+      prepare: async () => {
+        const { created } = await keys.load();
+        if (created) {
+          // Fine for development and for a single trusted database; production mounts a key (SIGNING_KEY_FILE).
+          logger.warn(
+            { kid: keys.signingKey().kid },
+            'GENERATED a signing key and stored it in the auth database; set SIGNING_KEY_FILE to use a key from a secret',
+          );
+        } else {
+          logger.info({ kid: keys.signingKey().kid, source: keys.description }, 'loaded signing keys');
+        }
+        if (admin) {
+          await accounts.ensureAdmin(admin.username, admin.password);
+          logger.info({ username: admin.username }, 'admin user ensured');
+        }
+      },
+      background: [background],
+      keys,
+      accounts,
+      throttle,
+    };
+  },
+});
+
+/** One replica of the issuer, as tests build it: the app and the parts it was wired from. */
+export type AuthApp = ReturnType<typeof authService.createApp>;

@@ -1,15 +1,10 @@
-import { ConfigError, loadConfig, setting, type ConfigOf } from '@jwt-msa/config';
-import { databaseSettings } from '@jwt-msa/db';
-import { serviceSettings } from '@jwt-msa/service-defaults';
+import { tokenContractSettings } from '@jwt-msa/claims';
+import { ConfigError, setting } from '@jwt-msa/config';
+import type { DataServiceConfig } from '@jwt-msa/service-defaults';
 
-export const authConfigSchema = {
-  ...serviceSettings,
-  ...databaseSettings,
-  issuer: setting.url('JWT_ISSUER', {
-    default: 'http://localhost:8080',
-    description: 'The `iss` of every token; also the public base URL of `/.well-known/*` (the gateway).',
-  }),
-  audience: setting.string('JWT_AUDIENCE', { default: 'jwt-msa-api', description: 'The `aud` of every access token.' }),
+/** What the issuer needs beyond every data service's settings. */
+export const authSettings = {
+  ...tokenContractSettings,
   accessTokenTtlSeconds: setting.integer('ACCESS_TOKEN_TTL_SECONDS', {
     default: 900,
     min: 10,
@@ -103,11 +98,7 @@ export const authConfigSchema = {
   }),
 };
 
-export type AuthConfig = ConfigOf<typeof authConfigSchema>;
-
-export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
-  return loadConfig(authConfigSchema, env);
-}
+export type AuthConfig = DataServiceConfig<typeof authSettings, Record<never, never>>;
 
 /** The optional bootstrap admin: both variables or neither, and a valid username and password. */
 export function adminCredentials(config: AuthConfig): { username: string; password: string } | undefined {

@@ -4,9 +4,9 @@ import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
 import { exportPrivateKeyPem, generateSigningKey } from '@jwt-msa/token-issuer';
-import { createAuthApp, type AuthApp } from './app';
-import { rotateKeysCommand, type ExitCode } from './domain/rotate-keys-command';
-import { loadAuthConfig, type AuthConfig } from './config';
+import { authService, type AuthApp } from './app';
+import { rotateKeysCommand, type ExitCode } from './cli/rotate-keys';
+import type { AuthConfig } from './config';
 import { authMigrations } from './data-access/migrations';
 import { KeyRing } from './domain/key-ring';
 
@@ -32,7 +32,7 @@ const env = (extra: Record<string, string> = {}) => ({
 
 async function rotate(
   args: string[],
-  config: AuthConfig = loadAuthConfig(env()),
+  config: AuthConfig = authService.loadConfig(env()),
 ): Promise<{ code: ExitCode; output: string }> {
   const lines: string[] = [];
   const code = await rotateKeysCommand(args, { config, db, print: (line) => lines.push(line) });
@@ -63,15 +63,15 @@ beforeAll(async () => {
   });
   await runMigrations(db, authMigrations);
   replicas = ['auth-1', 'auth-2'].map((instance) =>
-    createAuthApp({
-      config: loadAuthConfig(env({ INSTANCE_ID: instance })),
+    authService.createApp({
+      config: authService.loadConfig(env({ INSTANCE_ID: instance })),
       db,
       logger: createLogger('auth-service', instance, 'silent'),
     }),
   );
   for (const replica of replicas) {
-    await replica.keys.load();
-    replica.background.start();
+    await replica.wiring.keys.load();
+    replica.wiring.background.forEach((work) => work.start());
   }
   await request(replicas[0]!.app)
     .post('/auth/register')
@@ -79,7 +79,7 @@ beforeAll(async () => {
     .expect(201);
 });
 afterAll(async () => {
-  replicas.forEach((replica) => replica.background.stop());
+  replicas.forEach((replica) => replica.wiring.background.forEach((work) => void work.stop()));
   await db.close();
   await testDb.drop();
 });
@@ -126,7 +126,7 @@ describe('keys:rotate', () => {
     ).body.access_token;
     const { code, output } = await rotate(
       ['activate'],
-      loadAuthConfig(env({ SIGNING_KEY_ACTIVATION_DELAY_SECONDS: '0' })),
+      authService.loadConfig(env({ SIGNING_KEY_ACTIVATION_DELAY_SECONDS: '0' })),
     );
     expect(code).toBe(0);
     expect(output).toContain(`Key ${second} signs now`);
@@ -172,7 +172,9 @@ describe('keys:rotate', () => {
     expect((await rotate([])).code).toBe(2);
     expect((await rotate(['spin'])).output).toContain('usage: npm run keys:rotate');
     expect((await rotate(['activate', '--now'])).output).toContain('unknown option "--now"');
-    expect((await rotate(['add'], loadAuthConfig(env({ SIGNING_KEY_FILE: '/run/secrets/key.pem' })))).code).toBe(2);
+    expect(
+      (await rotate(['add'], authService.loadConfig(env({ SIGNING_KEY_FILE: '/run/secrets/key.pem' })))).code,
+    ).toBe(2);
   });
 });
 

@@ -3,8 +3,7 @@ import request from 'supertest';
 import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
-import { createAuthApp, type AuthApp } from './app';
-import { loadAuthConfig } from './config';
+import { authService, type AuthApp } from './app';
 import { authMigrations } from './data-access/migrations';
 import { backoffSeconds } from './domain/login-throttle';
 import { clientAddress } from './routes/client-address';
@@ -23,7 +22,7 @@ const ACCOUNT_ATTEMPTS = 3;
 const CLIENT_ATTEMPTS = 6;
 
 function replica(instance: string): AuthApp {
-  const config = loadAuthConfig({
+  const config = authService.loadConfig({
     DATABASE_URL: testDb.url,
     INSTANCE_ID: instance,
     PASSWORD_SCRYPT_LOG2_COST: '10',
@@ -33,7 +32,7 @@ function replica(instance: string): AuthApp {
     LOGIN_THROTTLE_MAX_DELAY_SECONDS: '2',
     LOGIN_THROTTLE_WINDOW_SECONDS: '60',
   });
-  return createAuthApp({ config, db, logger: createLogger('auth-service', instance, 'silent') });
+  return authService.createApp({ config, db, logger: createLogger('auth-service', instance, 'silent') });
 }
 
 beforeAll(async () => {
@@ -47,7 +46,7 @@ beforeAll(async () => {
   });
   await runMigrations(db, authMigrations);
   replicas = [replica('auth-1'), replica('auth-2')];
-  await Promise.all(replicas.map((r) => r.keys.load()));
+  await Promise.all(replicas.map((r) => r.wiring.keys.load()));
   for (const username of ['victim', 'bystander', 'carol']) {
     await request(replicas[0]!.app)
       .post('/auth/register')
@@ -146,7 +145,7 @@ describe('housekeeping', () => {
       'test',
       "UPDATE login_throttle SET last_failure_at = now() - interval '2 minutes', blocked_until = NULL WHERE key LIKE 'client:203.0.113.%'",
     );
-    expect(await replicas[0]!.throttle.prune()).toBe(2);
+    expect(await replicas[0]!.wiring.throttle.prune()).toBe(2);
     expect(await db.query('test', "SELECT 1 FROM login_throttle WHERE key LIKE 'client:203.0.113.%'")).toHaveLength(0);
   });
 });

@@ -3,8 +3,7 @@ import request from 'supertest';
 import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
-import { createCatalogApp } from './app';
-import { loadCatalogConfig } from './config';
+import { catalogService } from './app';
 import { catalogMigrations } from './data-access/migrations';
 
 let testDb: TestDatabase;
@@ -31,8 +30,8 @@ beforeAll(async () => {
   testDb = await createTestDatabase('catalog');
   db = openDatabase(testDb.url);
   await runMigrations(db, catalogMigrations);
-  const config = loadCatalogConfig({ DATABASE_URL: testDb.url, INSTANCE_ID: 'catalog-1' });
-  app = createCatalogApp({ config, db, logger: createLogger('catalog-service', 'catalog-1', 'silent') });
+  const config = catalogService.loadConfig({ DATABASE_URL: testDb.url, INSTANCE_ID: 'catalog-1' });
+  app = catalogService.createApp({ config, db, logger: createLogger('catalog-service', 'catalog-1', 'silent') }).app;
 });
 
 afterAll(async () => {

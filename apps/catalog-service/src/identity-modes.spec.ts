@@ -3,8 +3,7 @@ import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
 import { describeIdentityModes, outcomeOf } from '../../../libs/token-verifier/test/identity-modes';
-import { createCatalogApp } from './app';
-import { loadCatalogConfig } from './config';
+import { catalogService } from './app';
 import { catalogMigrations } from './data-access/migrations';
 
 let testDb: TestDatabase;
@@ -27,11 +26,11 @@ afterAll(async () => {
 });
 
 const catalogApp = (env: Record<string, string>) =>
-  createCatalogApp({
-    config: loadCatalogConfig({ DATABASE_URL: testDb.url, ...env }),
+  catalogService.createApp({
+    config: catalogService.loadConfig({ DATABASE_URL: testDb.url, ...env }),
     db,
     logger: createLogger('catalog-service', 'c-1', 'silent'),
-  });
+  }).app;
 
 // The catalog's probe is its admin-only write: root may add a product, alice may not.
 describeIdentityModes('catalog-service', () => ({

@@ -83,7 +83,7 @@ afterAll(async () => {
 
 describe('gateway routing and verification', () => {
   it('proxies public routes without a token, with a request id', async () => {
-    const res = await request(gateway.app).get('/api/catalog/products').expect(200);
+    const res = await request(gateway.service.app).get('/api/catalog/products').expect(200);
     expect(res.body.served).toMatch(/^catalog-/);
     expect(seen[0]).toMatchObject({ url: '/api/catalog/products', method: 'GET' });
     expect(seen[0]!.headers['x-request-id']).toBe(res.headers['x-request-id']);
@@ -91,15 +91,22 @@ describe('gateway routing and verification', () => {
 
   it('spreads requests over every replica', async () => {
     const served = new Set<string>();
-    for (let i = 0; i < 4; i += 1) served.add((await request(gateway.app).get('/api/catalog/products')).body.served);
+    for (let i = 0; i < 4; i += 1)
+      served.add((await request(gateway.service.app).get('/api/catalog/products')).body.served);
     expect([...served].sort()).toEqual(['catalog-1', 'catalog-2']);
   });
 
   it('answers 401 with an RFC 6750 challenge and proxies nothing without a token', async () => {
-    const res = await request(gateway.app).post('/api/catalog/products').send({ name: 'x', price: 1 }).expect(401);
+    const res = await request(gateway.service.app)
+      .post('/api/catalog/products')
+      .send({ name: 'x', price: 1 })
+      .expect(401);
     expect(res.body).toEqual({ error: 'unauthorized', message: 'Missing bearer token' });
     expect(res.headers['www-authenticate']).toBe('Bearer realm="jwt-msa"');
-    const bad = await request(gateway.app).get('/api/profile/me').set('Authorization', 'Bearer not.a.jwt').expect(401);
+    const bad = await request(gateway.service.app)
+      .get('/api/profile/me')
+      .set('Authorization', 'Bearer not.a.jwt')
+      .expect(401);
     expect(bad.headers['www-authenticate']).toMatch(
       /^Bearer realm="jwt-msa", error="invalid_token", error_description=".+"$/,
     );
@@ -107,7 +114,7 @@ describe('gateway routing and verification', () => {
   });
 
   it('answers 403 when the route needs a role the token lacks', async () => {
-    await request(gateway.app)
+    await request(gateway.service.app)
       .post('/api/catalog/products')
       .set('Authorization', `Bearer ${tokenFor(['user'])}`)
       .send({})
@@ -117,9 +124,9 @@ describe('gateway routing and verification', () => {
 
   it('still enforces the role policy when the token comes from the verified-token cache', async () => {
     const token = tokenFor(['user'], 'cached');
-    await request(gateway.app).get('/api/catalog/products').set('Authorization', `Bearer ${token}`).expect(200);
-    await request(gateway.app).get('/api/profile/me').set('Authorization', `Bearer ${token}`).expect(503); // verified, then the dead upstream
-    await request(gateway.app)
+    await request(gateway.service.app).get('/api/catalog/products').set('Authorization', `Bearer ${token}`).expect(200);
+    await request(gateway.service.app).get('/api/profile/me').set('Authorization', `Bearer ${token}`).expect(503); // verified, then the dead upstream
+    await request(gateway.service.app)
       .post('/api/catalog/products')
       .set('Authorization', `Bearer ${token}`)
       .send({})
@@ -129,7 +136,7 @@ describe('gateway routing and verification', () => {
   });
 
   it('forwards verified claims as identity headers, replacing forged ones in any casing', async () => {
-    await request(gateway.app)
+    await request(gateway.service.app)
       .post('/api/catalog/products')
       .set('Authorization', `Bearer ${tokenFor(['user', 'admin'], 'root')}`)
       .set('X-User-Id', 'forged')
@@ -146,7 +153,7 @@ describe('gateway routing and verification', () => {
   });
 
   it('strips forged identity headers on public routes too', async () => {
-    await request(gateway.app)
+    await request(gateway.service.app)
       .get('/api/catalog/products')
       .set('X-User-Id', 'forged')
       .set('X-User-Roles', 'admin')
@@ -156,25 +163,25 @@ describe('gateway routing and verification', () => {
   });
 
   it('keeps internal endpoints and unknown paths off the public surface', async () => {
-    await request(gateway.app).get('/healthz').expect(200, { status: 'ok' });
-    await request(gateway.app).get('/readyz').expect(200);
-    await request(gateway.app).get('/api/catalog/../../readyz').expect(400);
-    await request(gateway.app)
+    await request(gateway.service.app).get('/healthz').expect(200, { status: 'ok' });
+    await request(gateway.service.app).get('/readyz').expect(200);
+    await request(gateway.service.app).get('/api/catalog/../../readyz').expect(400);
+    await request(gateway.service.app)
       .get('/api/orders/%2e%2e/x')
       .set('Authorization', `Bearer ${tokenFor(['user'])}`)
       .expect(400);
-    const res = await request(gateway.app).get('/metrics').expect(404);
+    const res = await request(gateway.service.app).get('/metrics').expect(404);
     expect(res.body.error).toBe('not_found');
     expect(proxied()).toHaveLength(0);
   });
 
   it('answers 503 JSON when an upstream is down and 504 when it is too slow', async () => {
-    const down = await request(gateway.app)
+    const down = await request(gateway.service.app)
       .get('/api/profile/me')
       .set('Authorization', `Bearer ${tokenFor(['user'])}`)
       .expect(503);
     expect(down.body).toEqual({ error: 'upstream_unavailable', message: 'The profile service is unavailable' });
-    const slow = await request(gateway.app)
+    const slow = await request(gateway.service.app)
       .get('/api/orders')
       .set('Authorization', `Bearer ${tokenFor(['user'])}`)
       .expect(504);
@@ -184,8 +191,8 @@ describe('gateway routing and verification', () => {
 
 describe('gateway admin listener', () => {
   it('counts verifications by outcome and shows the replicas, on an app separate from the public one', async () => {
-    await request(gateway.app).get('/api/orders').set('Authorization', 'Bearer a.b.c');
-    await request(gateway.app).get('/api/catalog/products').expect(200);
+    await request(gateway.service.app).get('/api/orders').set('Authorization', 'Bearer a.b.c');
+    await request(gateway.service.app).get('/api/catalog/products').expect(200);
     const metrics = (await request(gateway.adminApp).get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/gateway_token_verifications_total\{outcome="ok",[^}]*\} [1-9]/);
     expect(metrics).toMatch(/gateway_token_verifications_total\{outcome="malformed",[^}]*\} [1-9]/);
@@ -195,6 +202,6 @@ describe('gateway admin listener', () => {
     expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/api\/catalog",status="200"/);
     const replicas = (await request(gateway.adminApp).get('/replicas').expect(200)).body;
     expect(replicas.catalog).toHaveLength(2);
-    await request(gateway.app).get('/metrics').expect(404);
+    await request(gateway.service.app).get('/metrics').expect(404);
   });
 });

@@ -1,10 +1,9 @@
 import { Counter, Gauge } from 'prom-client';
+import { EdgeMetrics } from '@jwt-msa/edge';
 import type { VerifiedTokenCache } from '@jwt-msa/token-verifier';
-import { ServiceMetrics } from '@jwt-msa/service-defaults';
-import type { UpstreamOutcome } from './proxy/upstream-proxy';
 
-/** The gateway's metrics: the standard ones plus verifications, JWKS fetches and upstream outcomes. */
-export class GatewayMetrics extends ServiceMetrics {
+/** The edge's metrics plus token verifications, JWKS fetches and the verified-token cache. */
+export class GatewayMetrics extends EdgeMetrics {
   private readonly verifications = new Counter({
     name: 'gateway_token_verifications_total',
     help: 'Access-token verifications, by outcome (ok, expired, bad_signature, unknown_kid, bad_audience, ...).',
@@ -17,38 +16,10 @@ export class GatewayMetrics extends ServiceMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
-  private readonly upstream = new Counter({
-    name: 'gateway_upstream_responses_total',
-    help: 'Proxied requests by upstream, replica endpoint and outcome (ok, retried, unavailable, timeout).',
-    labelNames: ['upstream', 'endpoint', 'outcome'],
-    registers: [this.registry],
-  });
 
-  constructor(instanceId: string, cache?: VerifiedTokenCache) {
+  constructor(instanceId: string) {
     super('gateway', instanceId);
     this.verifications.inc({ outcome: 'ok' }, 0);
-    if (cache) {
-      new Counter({
-        name: 'gateway_verified_token_cache_lookups_total',
-        help: 'Verified-token cache lookups: hit = no signature check needed.',
-        labelNames: ['result'],
-        registers: [this.registry],
-        collect() {
-          const stats = cache.stats();
-          this.reset();
-          this.inc({ result: 'hit' }, stats.hits);
-          this.inc({ result: 'miss' }, stats.misses);
-        },
-      });
-      new Gauge({
-        name: 'gateway_verified_token_cache_entries',
-        help: 'Tokens currently held by the verified-token cache.',
-        registers: [this.registry],
-        collect() {
-          this.set(cache.size);
-        },
-      });
-    }
   }
 
   readonly countVerification = (outcome: string): void => {
@@ -59,7 +30,27 @@ export class GatewayMetrics extends ServiceMetrics {
     this.jwksFetches.inc({ outcome });
   };
 
-  readonly countUpstream = (upstream: string, endpoint: string, outcome: UpstreamOutcome): void => {
-    this.upstream.inc({ upstream, endpoint, outcome });
-  };
+  /** Cache hits and size, read from the cache when scraped (nothing is counted per request here). */
+  observeCache(cache: VerifiedTokenCache): void {
+    new Counter({
+      name: 'gateway_verified_token_cache_lookups_total',
+      help: 'Verified-token cache lookups: hit = no signature check needed.',
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        const stats = cache.stats();
+        this.reset();
+        this.inc({ result: 'hit' }, stats.hits);
+        this.inc({ result: 'miss' }, stats.misses);
+      },
+    });
+    new Gauge({
+      name: 'gateway_verified_token_cache_entries',
+      help: 'Tokens currently held by the verified-token cache.',
+      registers: [this.registry],
+      collect() {
+        this.set(cache.size);
+      },
+    });
+  }
 }

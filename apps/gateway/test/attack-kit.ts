@@ -143,9 +143,10 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
     JWKS_REFETCHES_PER_MINUTE: String(REFETCHES_PER_MINUTE),
     UPSTREAM_TIMEOUT_MS: '2000',
   });
-  const { app, pools } = createGatewayApp(config, logger);
+  const gateway = createGatewayApp(config, logger);
   const running: RunningService = await runService({
-    app,
+    service: gateway.service,
+    background: Object.values(gateway.upstreams.pools),
     host: '127.0.0.1',
     port: 0,
     logger,
@@ -165,7 +166,6 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
     logs,
     stop: async () => {
       await running.shutdown('test over');
-      Object.values(pools).forEach((pool) => pool.stop());
       await Promise.all([jwks.close(), upstream.close(), attacker.close()]);
     },
   };

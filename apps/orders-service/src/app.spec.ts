@@ -4,8 +4,7 @@ import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, getFreePort, type TestDatabase } from '@jwt-msa/testing';
 import { brokenCatalog, RealCatalog } from '../test/real-catalog';
-import { createOrdersApp } from './app';
-import { loadOrdersConfig } from './config';
+import { ordersService } from './app';
 import { ordersMigrations } from './data-access/migrations';
 
 let testDb: TestDatabase;
@@ -21,13 +20,13 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 /** An orders replica on the shared test database, calling the given catalog replicas. */
 function ordersApp(catalogUrls: string[], catalogTimeoutMs = 3000): Express {
-  const config = loadOrdersConfig({
+  const config = ordersService.loadConfig({
     DATABASE_URL: testDb.url,
     INSTANCE_ID: 'orders-1',
     CATALOG_SERVICE_URLS: catalogUrls.join(','),
     CATALOG_TIMEOUT_MS: String(catalogTimeoutMs),
   });
-  return createOrdersApp({ config, db, logger: createLogger('orders-service', 'orders-1', 'silent') });
+  return ordersService.createApp({ config, db, logger: createLogger('orders-service', 'orders-1', 'silent') }).app;
 }
 
 const placeOrder = (body: unknown, headers: Record<string, string> = alice, target: Express = app) =>

@@ -1,12 +1,13 @@
-import { loadOrdersConfig } from './config';
-
+import { ordersService } from './app';
 describe('orders-service config', () => {
   it('requires the catalog replicas and names the variable', () => {
-    expect(() => loadOrdersConfig({ DATABASE_URL: 'postgres://h/db' })).toThrow('CATALOG_SERVICE_URLS is required');
+    expect(() => ordersService.loadConfig({ DATABASE_URL: 'postgres://h/db' })).toThrow(
+      'CATALOG_SERVICE_URLS is required',
+    );
   });
 
   it('reads every catalog replica and defaults the timeout', () => {
-    const config = loadOrdersConfig({
+    const config = ordersService.loadConfig({
       DATABASE_URL: 'postgres://h/db',
       CATALOG_SERVICE_URLS: 'http://catalog-1:3000/, http://catalog-2:3000',
     });
@@ -16,7 +17,7 @@ describe('orders-service config', () => {
 
   it('rejects a bad catalog URL or timeout', () => {
     const env = { DATABASE_URL: 'postgres://h/db', CATALOG_SERVICE_URLS: 'catalog-1 3000', CATALOG_TIMEOUT_MS: '5' };
-    expect(() => loadOrdersConfig(env)).toThrow(
+    expect(() => ordersService.loadConfig(env)).toThrow(
       /CATALOG_SERVICE_URLS must be an absolute URL.*CATALOG_TIMEOUT_MS must be between 100/,
     );
   });

@@ -1,27 +1,15 @@
-import { loadConfig, setting, type ConfigOf } from '@jwt-msa/config';
-import { databaseSettings } from '@jwt-msa/db';
-import { serviceSettings } from '@jwt-msa/service-defaults';
-import { forwardedTokenSettings } from '@jwt-msa/token-verifier';
+import { setting } from '@jwt-msa/config';
+import { upstreamPoolSettings, upstreamUrlsSetting } from '@jwt-msa/upstreams';
 
-export const ordersConfigSchema = {
-  ...serviceSettings,
-  ...databaseSettings,
-  ...forwardedTokenSettings,
-  catalogServiceUrls: setting.urlList('CATALOG_SERVICE_URLS', {
-    description:
-      'Comma-separated base URLs of the catalog-service replicas; used in turn, and a lookup moves on to the next one when a replica cannot be reached.',
-  }),
+/** What orders needs beyond every data service's settings: how to reach the catalog. */
+export const ordersSettings = {
+  catalogServiceUrls: upstreamUrlsSetting('catalog'),
+  ...upstreamPoolSettings,
   catalogTimeoutMs: setting.integer('CATALOG_TIMEOUT_MS', {
     default: 3000,
     min: 100,
     max: 60_000,
     description:
-      'Deadline of one product lookup in the catalog (all replicas tried included); past it the order answers 504.',
+      'Deadline of one product lookup in the catalog (every replica tried included); past it the order answers 504.',
   }),
 };
-
-export type OrdersConfig = ConfigOf<typeof ordersConfigSchema>;
-
-export function loadOrdersConfig(env: NodeJS.ProcessEnv = process.env): OrdersConfig {
-  return loadConfig(ordersConfigSchema, env);
-}

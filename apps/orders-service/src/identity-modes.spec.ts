@@ -3,8 +3,7 @@ import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
 import { describeIdentityModes, outcomeOf } from '../../../libs/token-verifier/test/identity-modes';
-import { createOrdersApp } from './app';
-import { loadOrdersConfig } from './config';
+import { ordersService } from './app';
 import { ordersMigrations } from './data-access/migrations';
 
 let testDb: TestDatabase;
@@ -37,11 +36,15 @@ afterAll(async () => {
 
 describeIdentityModes('orders-service', () => ({
   app: (env) =>
-    createOrdersApp({
-      config: loadOrdersConfig({ DATABASE_URL: testDb.url, CATALOG_SERVICE_URLS: 'http://127.0.0.1:9', ...env }),
+    ordersService.createApp({
+      config: ordersService.loadConfig({
+        DATABASE_URL: testDb.url,
+        CATALOG_SERVICE_URLS: 'http://127.0.0.1:9',
+        ...env,
+      }),
       db,
       logger: createLogger('orders-service', 'o-1', 'silent'),
-    }),
+    }).app,
   probe: (app, headers) =>
     outcomeOf(
       request(app).get('/api/orders').set(headers),

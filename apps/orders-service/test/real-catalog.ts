@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger, runService, type RunningService } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
-import { createCatalogApp } from '../../catalog-service/src/app';
-import { loadCatalogConfig } from '../../catalog-service/src/config';
+import { catalogService } from '../../catalog-service/src/app';
 import { catalogMigrations } from '../../catalog-service/src/data-access/migrations';
 
 export interface SeenRequest {
@@ -41,11 +40,11 @@ export class RealCatalog {
 
   /** Starts one more replica and returns its base URL. */
   async addReplica(instanceId: string): Promise<string> {
-    const config = loadCatalogConfig({ DATABASE_URL: this.testDb.url, INSTANCE_ID: instanceId });
+    const config = catalogService.loadConfig({ DATABASE_URL: this.testDb.url, INSTANCE_ID: instanceId });
     const logger = createLogger('catalog-service', instanceId, 'silent');
-    const app = createCatalogApp({ config, db: this.db, logger });
+    const service = catalogService.createApp({ config, db: this.db, logger });
     const running = await runService({
-      app,
+      service,
       host: '127.0.0.1',
       port: 0,
       logger,

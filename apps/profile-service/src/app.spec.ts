@@ -3,8 +3,7 @@ import request from 'supertest';
 import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
-import { createProfileApp } from './app';
-import { loadProfileConfig } from './config';
+import { profileService } from './app';
 import { profileMigrations } from './data-access/migrations';
 
 let testDb: TestDatabase;
@@ -29,8 +28,8 @@ beforeAll(async () => {
     applicationName: 'profile-test',
   });
   await runMigrations(db, profileMigrations);
-  const config = loadProfileConfig({ DATABASE_URL: testDb.url, INSTANCE_ID: 'profile-1' });
-  app = createProfileApp({ config, db, logger: createLogger('profile-service', 'profile-1', 'silent') });
+  const config = profileService.loadConfig({ DATABASE_URL: testDb.url, INSTANCE_ID: 'profile-1' });
+  app = profileService.createApp({ config, db, logger: createLogger('profile-service', 'profile-1', 'silent') }).app;
 });
 
 afterAll(async () => {

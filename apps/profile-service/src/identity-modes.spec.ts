@@ -3,8 +3,7 @@ import { Database, runMigrations } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
 import { describeIdentityModes, outcomeOf } from '../../../libs/token-verifier/test/identity-modes';
-import { createProfileApp } from './app';
-import { loadProfileConfig } from './config';
+import { profileService } from './app';
 import { profileMigrations } from './data-access/migrations';
 
 let testDb: TestDatabase;
@@ -28,11 +27,11 @@ afterAll(async () => {
 
 describeIdentityModes('profile-service', () => ({
   app: (env) =>
-    createProfileApp({
-      config: loadProfileConfig({ DATABASE_URL: testDb.url, ...env }),
+    profileService.createApp({
+      config: profileService.loadConfig({ DATABASE_URL: testDb.url, ...env }),
       db,
       logger: createLogger('profile-service', 'p-1', 'silent'),
-    }),
+    }).app,
   probe: (app, headers) => outcomeOf(request(app).get('/api/profile/me').set(headers), (body) => body['sub']),
   expected: {
     alice: { status: 200, userId: 'id-alice' },

@@ -60,6 +60,9 @@ export function findClaimsProblem(payload: unknown): string | undefined {
   if (typeof claims['sub'] !== 'string' || claims['sub'] === '') return 'sub claim missing or not a string';
   if (typeof claims['exp'] !== 'number' || !Number.isFinite(claims['exp'])) return 'exp claim missing or not a number';
   if (typeof claims['iat'] !== 'number' || !Number.isFinite(claims['iat'])) return 'iat claim missing or not a number';
+  if (claims['nbf'] !== undefined && (typeof claims['nbf'] !== 'number' || !Number.isFinite(claims['nbf']))) {
+    return 'nbf claim is not a number';
+  }
   if (typeof claims['jti'] !== 'string' || claims['jti'] === '') return 'jti claim missing or not a string';
   if (typeof claims['username'] !== 'string') return 'username claim missing or not a string';
   const roles = claims['roles'];

@@ -3,11 +3,12 @@ import request from 'supertest';
 import {
   attachPrincipal,
   findClaimsProblem,
-  identityHeadersFromClaims,
+  identityHeadersFor,
   IS_ADMIN_CLAIM,
   principalFromClaims,
   principalFromHeaders,
   principalOf,
+  principalOfUser,
   requireAuth,
   requireRole,
   stripIdentityHeaders,
@@ -38,6 +39,7 @@ describe('access token claims', () => {
     [{ ...claims, roles: 'admin' }, 'roles claim is not an array of strings'],
     [{ ...claims, roles: { 0: 'admin' } }, 'roles claim is not an array of strings'],
     [{ ...claims, [IS_ADMIN_CLAIM]: 'true' }, 'is_admin claim missing or not a boolean'],
+    [{ ...claims, nbf: '1900000000' }, 'nbf claim is not a number'],
     [[], 'payload is not a JSON object'],
   ])('checks claim types (%#)', (payload, problem) => {
     expect(findClaimsProblem(payload)).toBe(problem);
@@ -46,12 +48,13 @@ describe('access token claims', () => {
 
 describe('identity headers', () => {
   it('round-trips verified claims into a principal', () => {
-    const principal = principalFromHeaders(identityHeadersFromClaims(claims));
+    const principal = principalFromHeaders(identityHeadersFor(principalFromClaims(claims)));
     expect(principal).toEqual({
       userId: 'u-1',
       username: 'alice',
       roles: ['user', 'admin'],
       tokenId: 'j-1',
+      tokenExpiresAt: 2_000_000_000,
       isAdmin: true,
     });
   });
@@ -86,6 +89,7 @@ describe('identity headers', () => {
       username: 'alice',
       roles: ['user', 'admin'],
       tokenId: 'j-1',
+      tokenExpiresAt: 2_000_000_000,
       isAdmin: true,
     });
     expect(principalFromClaims({ ...claims, roles: ['user'] }).isAdmin).toBe(false);
@@ -94,6 +98,22 @@ describe('identity headers', () => {
   it('rejects repeated or malformed identity', () => {
     expect(principalFromHeaders({ 'x-user-id': ['a', 'b'] })).toBeUndefined();
     expect(() => principalFromHeaders({ 'x-user-id': 'a', 'x-user-roles': 'ad min' })).toThrow('malformed');
+    expect(() => principalFromHeaders({ 'x-user-id': 'a', 'x-token-exp': 'soon' })).toThrow('malformed');
+  });
+
+  it('carries a principal on as the same headers an edge sets, token expiry included', () => {
+    expect(identityHeadersFor(principalFromClaims(claims))).toEqual({
+      'x-user-id': 'u-1',
+      'x-user-name': 'alice',
+      'x-user-roles': 'user,admin',
+      'x-token-id': 'j-1',
+      'x-token-exp': '2000000000',
+    });
+    expect(identityHeadersFor(principalOfUser({ sub: 'u-7', username: 'eve', roles: ['user'] }))).toEqual({
+      'x-user-id': 'u-7',
+      'x-user-name': 'eve',
+      'x-user-roles': 'user',
+    });
   });
 });
 
@@ -101,7 +121,7 @@ describe('requireAuth / requireRole', () => {
   const app = express();
   app.use(attachPrincipal);
   app.get('/me', requireAuth(), (req, res) => {
-    res.json({ userId: principalOf(req).userId });
+    res.json({ userId: principalOf(res).userId });
   });
   app.get('/admin', requireRole('admin'), (_req, res) => {
     res.json({ ok: true });

@@ -1,9 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AccessTokenClaims } from './access-token';
 
 /**
- * Headers the gateway sets after verifying a token, and the only identity source a domain service
- * trusts. Any incoming header with one of these prefixes is deleted by the gateway first, so a
+ * Headers an edge sets after authenticating a request, and the only identity source a domain
+ * service trusts. Any incoming header with one of these prefixes is deleted by the edge first, so a
  * client can never choose its own identity.
  */
 export const IDENTITY_HEADERS = {
@@ -30,14 +29,4 @@ export function stripIdentityHeaders(headers: IncomingHttpHeaders): void {
   for (const name of Object.keys(headers)) {
     if (isIdentityHeader(name)) delete headers[name];
   }
-}
-
-export function identityHeadersFromClaims(claims: AccessTokenClaims): Record<string, string> {
-  return {
-    [IDENTITY_HEADERS.userId]: claims.sub,
-    [IDENTITY_HEADERS.username]: claims.username,
-    [IDENTITY_HEADERS.roles]: claims.roles.join(','),
-    [IDENTITY_HEADERS.tokenId]: claims.jti,
-    [IDENTITY_HEADERS.tokenExpiresAt]: String(claims.exp),
-  };
 }

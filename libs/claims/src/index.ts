@@ -2,3 +2,4 @@ export * from './access-token';
 export * from './identity-headers';
 export * from './principal';
 export * from './middleware';
+export * from './settings';

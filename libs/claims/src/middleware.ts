@@ -1,46 +1,45 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { ForbiddenError, UnauthorizedError } from '@jwt-msa/http-errors';
 import { MalformedIdentityError, principalFromHeaders, type Principal } from './principal';
 
-const principals = new WeakMap<Request, Principal>();
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** The authenticated caller of this request, set once by the identity middleware. */
+      principal?: Principal;
+    }
+  }
+}
 
-/** Reads the gateway's identity headers once per request; never parses a token. */
-export const attachPrincipal: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
+/** Reads the edge's identity headers once per request; never parses a token. */
+export const attachPrincipal: RequestHandler = (req, res, next) => {
   try {
     const principal = principalFromHeaders(req.headers);
-    if (principal) principals.set(req, principal);
+    if (principal) res.locals.principal = principal;
     next();
   } catch (error) {
     next(error instanceof MalformedIdentityError ? new UnauthorizedError(error.message, 'invalid_identity') : error);
   }
 };
 
-export function findPrincipal(req: Request): Principal | undefined {
-  return principals.get(req);
-}
-
 /** The caller of a route guarded by requireAuth/requireRole. */
-export function principalOf(req: Request): Principal {
-  const principal = principals.get(req);
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal;
   if (!principal) throw new UnauthorizedError();
   return principal;
 }
 
 export function requireAuth(): RequestHandler {
-  return (req, _res, next) => {
-    next(principals.has(req) ? undefined : new UnauthorizedError());
+  return (_req, res, next) => {
+    next(res.locals.principal ? undefined : new UnauthorizedError());
   };
 }
 
 export function requireRole(role: string): RequestHandler {
-  return (req, _res, next) => {
-    const principal = principals.get(req);
+  return (_req, res, next) => {
+    const principal = res.locals.principal;
     if (!principal) return next(new UnauthorizedError());
     next(principal.roles.includes(role) ? undefined : new ForbiddenError(`The "${role}" role is required`));
   };
-}
-
-/** For code that sets a principal by other means (verify-token mode). */
-export function setPrincipal(req: Request, principal: Principal): void {
-  principals.set(req, principal);
 }

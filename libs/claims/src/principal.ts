@@ -2,16 +2,21 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ADMIN_ROLE, type AccessTokenClaims } from './access-token';
 import { IDENTITY_HEADERS } from './identity-headers';
 
-/** The verified caller, as a domain service sees it. */
+/** The authenticated caller, as every service sees it. */
 export interface Principal {
+  /** The token's `sub`. */
   readonly userId: string;
   readonly username: string;
   readonly roles: readonly string[];
+  /** The access token's `jti`, when the caller came with a token. */
   readonly tokenId: string | undefined;
+  /** The access token's `exp` (seconds since the epoch), when the caller came with a token. */
+  readonly tokenExpiresAt: number | undefined;
   readonly isAdmin: boolean;
 }
 
 const ROLE_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+const EPOCH_SECONDS = /^\d{1,12}$/;
 
 function single(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
@@ -19,9 +24,15 @@ function single(headers: IncomingHttpHeaders, name: string): string | undefined 
   return value === undefined || value === '' ? undefined : value;
 }
 
+function principal(fields: Omit<Principal, 'isAdmin' | 'roles'> & { roles: readonly string[] }): Principal {
+  const roles = Object.freeze([...fields.roles]);
+  return Object.freeze({ ...fields, roles, isAdmin: roles.includes(ADMIN_ROLE) });
+}
+
 /**
- * The one place that reads the caller's identity (user id = the token's `sub`). Returns undefined
- * when the request carries no identity; throws when it carries a malformed one.
+ * The one place that reads the caller's identity from an edge's headers (user id = the token's
+ * `sub`). Returns undefined when the request carries no identity; throws when it carries a
+ * malformed one.
  */
 export function principalFromHeaders(headers: IncomingHttpHeaders): Principal | undefined {
   const userId = single(headers, IDENTITY_HEADERS.userId);
@@ -31,41 +42,55 @@ export function principalFromHeaders(headers: IncomingHttpHeaders): Principal | 
     .split(',')
     .map((role) => role.trim())
     .filter(Boolean);
-  if (userId.length > 128 || !roles.every((role) => ROLE_PATTERN.test(role))) {
-    throw new MalformedIdentityError();
-  }
-  return Object.freeze({
+  const expiresAt = single(headers, IDENTITY_HEADERS.tokenExpiresAt);
+  if (userId.length > 128 || !roles.every((role) => ROLE_PATTERN.test(role))) throw new MalformedIdentityError();
+  if (expiresAt !== undefined && !EPOCH_SECONDS.test(expiresAt)) throw new MalformedIdentityError();
+  return principal({
     userId,
     username,
-    roles: Object.freeze(roles),
+    roles,
     tokenId: single(headers, IDENTITY_HEADERS.tokenId),
-    isAdmin: roles.includes(ADMIN_ROLE),
+    tokenExpiresAt: expiresAt === undefined ? undefined : Number(expiresAt),
   });
 }
 
 /**
- * The principal of a verified access token: for services that verify the forwarded token
- * themselves (verify-token mode), where the token, not any header, says who the caller is.
+ * The principal of a verified access token (the gateway, and services in verify-token mode, where
+ * the token and not any header says who the caller is).
  */
 export function principalFromClaims(claims: AccessTokenClaims): Principal {
-  const roles = Object.freeze([...claims.roles]);
-  return Object.freeze({
+  return principal({
     userId: claims.sub,
     username: claims.username,
-    roles,
+    roles: claims.roles,
     tokenId: claims.jti,
-    isAdmin: roles.includes(ADMIN_ROLE),
+    tokenExpiresAt: claims.exp,
   });
 }
 
-/** Headers that pass a caller's identity on to another service (e.g. orders -> catalog). */
-export function identityHeadersFor(principal: Principal): Record<string, string> {
+/** A caller known by other means than a token (the session gateway's sessions). */
+export function principalOfUser(user: { sub: string; username: string; roles: readonly string[] }): Principal {
+  return principal({
+    userId: user.sub,
+    username: user.username,
+    roles: user.roles,
+    tokenId: undefined,
+    tokenExpiresAt: undefined,
+  });
+}
+
+/**
+ * The identity headers that carry a principal to the next service: set by an edge after it
+ * authenticated the caller, and passed on by a service calling another (orders → catalog).
+ */
+export function identityHeadersFor(caller: Principal): Record<string, string> {
   const headers: Record<string, string> = {
-    [IDENTITY_HEADERS.userId]: principal.userId,
-    [IDENTITY_HEADERS.username]: principal.username,
-    [IDENTITY_HEADERS.roles]: principal.roles.join(','),
+    [IDENTITY_HEADERS.userId]: caller.userId,
+    [IDENTITY_HEADERS.username]: caller.username,
+    [IDENTITY_HEADERS.roles]: caller.roles.join(','),
   };
-  if (principal.tokenId) headers[IDENTITY_HEADERS.tokenId] = principal.tokenId;
+  if (caller.tokenId !== undefined) headers[IDENTITY_HEADERS.tokenId] = caller.tokenId;
+  if (caller.tokenExpiresAt !== undefined) headers[IDENTITY_HEADERS.tokenExpiresAt] = String(caller.tokenExpiresAt);
   return headers;
 }
 

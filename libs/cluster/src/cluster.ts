@@ -1,8 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { getFreePort, startLocalPostgres, type LocalPostgres } from '@jwt-msa/local-postgres';
+import {
+  callsOf,
+  SERVICE_NAMES,
+  SERVICES,
+  UPSTREAM_NAMES,
+  upstreamUrlsVariable,
+  type ServiceEntry,
+  type ServiceName,
+  type UpstreamName,
+} from '@jwt-msa/topology';
 import { Instance } from './instance';
-import { SERVICE_NAMES, SERVICES, type ServiceName } from './services';
 
 export interface ClusterOptions {
   /** Absolute; holds postgres/ and logs/. */
@@ -34,6 +43,7 @@ export interface LocalCluster {
 /** Where `nx build` puts each app's bundle; this file sits three levels below the repo root in src and dist alike. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const bundleOf = (service: ServiceName) => path.join(REPO_ROOT, 'dist', 'apps', SERVICES[service].app, 'main.js');
+const databaseOf = (service: ServiceName): string | undefined => (SERVICES[service] as ServiceEntry).database;
 
 /**
  * The whole system on one machine: a real PostgreSQL with one database per service, and every
@@ -49,67 +59,63 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
   const instances: Instance[] = [];
   try {
     for (const service of SERVICE_NAMES) {
-      const database = SERVICES[service].database;
+      const database = databaseOf(service);
       if (database) await postgres.ensureDatabase(database);
     }
     const gatewayPort = options.gatewayPort || (await getFreePort());
     const gatewayUrl = `http://localhost:${gatewayPort}`;
     const adminPort = options.gatewayAdminPort || (await getFreePort());
-    const ports: Record<ServiceName, number[]> = {
-      auth: [],
-      catalog: [],
-      orders: [],
-      profile: [],
-      gateway: [gatewayPort],
-    };
+    const ports = {} as Record<ServiceName, number[]>;
     for (const service of SERVICE_NAMES) {
-      if (service === 'gateway') continue;
+      ports[service] = [];
+      if (SERVICES[service].kind === 'edge') {
+        ports[service].push(gatewayPort);
+        continue;
+      }
       for (let i = 0; i < (options.scale?.[service] ?? 1); i += 1) ports[service].push(await getFreePort());
     }
-    const urls = (service: ServiceName) => ports[service].map((port) => `http://127.0.0.1:${port}`).join(',');
+    const urlsOf = (upstream: UpstreamName) => ports[upstream].map((port) => `http://127.0.0.1:${port}`).join(',');
+    const upstreamUrls = (names: readonly UpstreamName[]) =>
+      Object.fromEntries(names.map((name) => [upstreamUrlsVariable(name), urlsOf(name)]));
     const shared = { JWT_ISSUER: gatewayUrl, LOG_LEVEL: options.logLevel ?? 'info' };
-    const env: Record<ServiceName, Record<string, string>> = {
-      auth: {
+    const bootstrapAdmin = options.admin && {
+      ADMIN_USERNAME: options.admin.username,
+      ADMIN_PASSWORD: options.admin.password,
+    };
+    /** What a replica of each service is told: where its database is, and the services it calls. */
+    const envOf = (service: ServiceName): Record<string, string> => {
+      const database = databaseOf(service);
+      return {
         ...shared,
-        DATABASE_URL: postgres.url('auth'),
-        ...(options.admin && { ADMIN_USERNAME: options.admin.username, ADMIN_PASSWORD: options.admin.password }),
-      },
-      catalog: { ...shared, DATABASE_URL: postgres.url('catalog') },
-      orders: { ...shared, DATABASE_URL: postgres.url('orders'), CATALOG_SERVICE_URLS: urls('catalog') },
-      profile: { ...shared, DATABASE_URL: postgres.url('profile') },
-      gateway: {
-        ...shared,
-        AUTH_SERVICE_URLS: urls('auth'),
-        CATALOG_SERVICE_URLS: urls('catalog'),
-        ORDERS_SERVICE_URLS: urls('orders'),
-        PROFILE_SERVICE_URLS: urls('profile'),
-        ADMIN_PORT: String(adminPort),
-      },
+        ...(database && { DATABASE_URL: postgres.url(database) }),
+        ...upstreamUrls(SERVICES[service].kind === 'edge' ? UPSTREAM_NAMES : callsOf(service)),
+        ...(SERVICES[service].kind === 'edge' && { ADMIN_PORT: String(adminPort) }),
+        // The issuer holds the users: the bootstrap admin is created there.
+        ...(service === 'auth' && bootstrapAdmin),
+        ...options.env?.[service],
+      };
     };
 
     for (const service of SERVICE_NAMES) {
-      const gatewayReplicas = service === 'gateway' ? 1 : ports[service].length;
-      for (let i = 0; i < gatewayReplicas; i += 1) {
+      ports[service].forEach((port, i) => {
         const name = `${service}-${i + 1}`;
         instances.push(
           new Instance({
             name,
             service,
             bundle: bundleOf(service),
-            port: ports[service][i]!,
-            env: { ...env[service], ...options.env?.[service] },
+            port,
+            env: envOf(service),
             logFile: path.join(logsDir, `${name}.log`),
             onLine: options.onLine ?? (() => undefined),
           }),
         );
-      }
+      });
     }
-    // Services first, the gateway last: it becomes ready once it can load the issuer's JWKS.
+    // Services first, the edges last: an edge becomes ready once it can load the issuer's JWKS.
     const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
-    for (const phase of [
-      instances.filter((i) => i.service !== 'gateway'),
-      instances.filter((i) => i.service === 'gateway'),
-    ]) {
+    const isEdge = (instance: Instance) => SERVICES[instance.service].kind === 'edge';
+    for (const phase of [instances.filter((i) => !isEdge(i)), instances.filter(isEdge)]) {
       for (const instance of phase) instance.start();
       await Promise.all(phase.map((instance) => instance.waitUntilReady(readyTimeoutMs)));
     }
@@ -129,9 +135,10 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
   }
 }
 
-/** Gateway first (no new traffic), then the services, then the database. */
+/** Edges first (no new traffic), then the services, then the database. */
 async function stopAll(instances: Instance[], postgres: LocalPostgres): Promise<void> {
-  await Promise.all(instances.filter((i) => i.service === 'gateway').map((i) => i.stop()));
-  await Promise.all(instances.filter((i) => i.service !== 'gateway').map((i) => i.stop()));
+  const isEdge = (instance: Instance) => SERVICES[instance.service].kind === 'edge';
+  await Promise.all(instances.filter(isEdge).map((i) => i.stop()));
+  await Promise.all(instances.filter((i) => !isEdge(i)).map((i) => i.stop()));
   await postgres.stop();
 }

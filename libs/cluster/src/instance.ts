@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { ServiceName } from './services';
+import type { ServiceName } from '@jwt-msa/topology';
 
 export interface InstanceOptions {
   name: string;

@@ -1,18 +1,19 @@
 import { Router } from 'express';
+import type { Lifecycle } from './service-app';
 
 export type ReadinessCheck = () => Promise<void>;
 
 /**
  * /healthz: the process is alive. /readyz: every readiness check passes (database reachable,
- * keys loaded, ...). Neither is routed through the public gateway.
+ * keys loaded, ...), and the process is not draining. Neither is routed through the public gateway.
  */
-export function healthRoutes(checks: Record<string, ReadinessCheck>, isShuttingDown: () => boolean): Router {
+export function healthRoutes(checks: Record<string, ReadinessCheck>, lifecycle: Lifecycle): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    if (isShuttingDown()) {
+    if (lifecycle.shuttingDown) {
       res.status(503).json({ status: 'shutting_down' });
       return;
     }

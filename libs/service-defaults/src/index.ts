@@ -1,9 +1,26 @@
 export { serviceSettings } from './settings';
 export { createLogger, flushLogs, type Logger } from './logger';
-export { createServiceApp, lifecycleOf, type ServiceAppOptions, type Lifecycle } from './create-service-app';
-export { runService, type RunServiceOptions, type RunningService } from './run-service';
-export { startService } from './start-service';
-export { errorHandler, notFound } from './error-handler';
-export { healthRoutes, type ReadinessCheck } from './health';
-export { REQUEST_ID_HEADER, requestId, requestIdOf, requestLogger, servedBy } from './request-context';
+export {
+  createDomainServiceApp,
+  createEdgeApp,
+  Lifecycle,
+  type BaseAppOptions,
+  type DomainServiceAppOptions,
+  type EdgeAppOptions,
+  type ServiceApp,
+} from './service-app';
+export { runService, type Background, type RunServiceOptions, type RunningService } from './run-service';
+export { startService, type BaseServiceConfig, type BuiltService, type ServiceDefinition } from './start-service';
+export {
+  dataService,
+  type DataService,
+  type DataServiceConfig,
+  type DataServiceContext,
+  type DataServiceDefinition,
+  type DataServiceInstance,
+  type DataServiceWiring,
+  type IdentityMode,
+} from './data-service';
+export { type ReadinessCheck } from './health';
+export { REQUEST_ID_HEADER, routeOf } from './request-context';
 export { ServiceMetrics } from './metrics';

@@ -3,19 +3,10 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 type Destination = ReturnType<typeof pino.destination>;
-const destinations = new WeakMap<Logger, Destination>();
 const FLUSH_INTERVAL_MS = 250;
-/** Whatever is still buffered is written out when the process exits, whatever the reason. */
-const flushOnExit = new Set<Destination>();
-process.once('exit', () => {
-  for (const destination of flushOnExit) {
-    try {
-      destination.flushSync();
-    } catch {
-      // stdout gone
-    }
-  }
-});
+/** Every logger's buffer in this process: written out by flushLogs and when the process exits. */
+const destinations = new Set<Destination>();
+process.once('exit', () => flushLogs());
 
 /**
  * JSON logs, one object per line; secrets are redacted by path wherever they might appear.
@@ -55,16 +46,17 @@ export function createLogger(service: string, instanceId: string, level: string)
     },
     destination,
   );
-  destinations.set(logger, destination);
-  flushOnExit.add(destination);
+  destinations.add(destination);
   return logger;
 }
 
-/** Writes out whatever is still buffered; safe to call right before process.exit. */
-export function flushLogs(logger: Logger): void {
-  try {
-    destinations.get(logger)?.flushSync();
-  } catch {
-    // Nothing buffered, or stdout already gone: nothing more to save.
+/** Writes out whatever any logger still buffers; safe to call right before process.exit. */
+export function flushLogs(): void {
+  for (const destination of destinations) {
+    try {
+      destination.flushSync();
+    } catch {
+      // Nothing buffered, or stdout already gone: nothing more to save.
+    }
   }
 }

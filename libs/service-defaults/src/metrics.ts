@@ -45,17 +45,12 @@ export class ServiceMetrics {
     this.queries.inc({ purpose });
   };
 
-  readonly httpMiddleware: RequestHandler = (req, res, next) => {
-    const end = this.duration.startTimer();
-    res.on('finish', () => {
-      const route = req.route?.path
-        ? `${req.baseUrl}${String(req.route.path)}`
-        : (res.locals['metricsRoute'] ?? 'unmatched');
-      end({ method: req.method, route });
-      this.requests.inc({ method: req.method, route, status: String(res.statusCode) });
-    });
-    next();
-  };
+  /** One answered request; `route` is the pattern that served it (undefined: no route matched). */
+  observeRequest(method: string, route: string | undefined, status: number, seconds: number): void {
+    const label = route ?? 'unmatched';
+    this.duration.observe({ method, route: label }, seconds);
+    this.requests.inc({ method, route: label, status: String(status) });
+  }
 
   readonly handler: RequestHandler = async (_req, res) => {
     res.set('Content-Type', this.registry.contentType).send(await this.registry.metrics());

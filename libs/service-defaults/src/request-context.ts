@@ -1,51 +1,66 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import { findPrincipal } from '@jwt-msa/claims';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
+import type { Lifecycle } from './service-app';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** This request's id: the caller's X-Request-Id when well-formed, else a new one. */
+      requestId: string;
+      /** The route pattern that served the request, for metrics and logs (never the raw path). */
+      route?: string;
+    }
+  }
+}
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 
-const requestIds = new WeakMap<object, string>();
-
-/** The request id set by the gateway (or made here), to pass along on calls to other services. */
-export function requestIdOf(req: object): string | undefined {
-  return requestIds.get(req);
-}
-
-/** Adopts the caller's X-Request-Id when well-formed, or makes one; echoes it on the response. */
-export const requestId: RequestHandler = (req, res, next) => {
-  const incoming = req.headers[REQUEST_ID_HEADER];
-  const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-  requestIds.set(req, id);
-  res.setHeader('X-Request-Id', id);
-  next();
-};
-
-export function servedBy(service: string, instanceId: string): RequestHandler {
-  const value = `${service}/${instanceId}`;
-  return (_req, res, next) => {
-    res.setHeader('X-Served-By', value);
+/**
+ * Adopts the caller's X-Request-Id when well-formed (or makes one) and echoes it, marks the
+ * response with X-Served-By, and asks keep-alive clients to reconnect elsewhere while draining.
+ */
+export function requestContext(service: string, instanceId: string, lifecycle: Lifecycle): RequestHandler {
+  const servedBy = `${service}/${instanceId}`;
+  return (req, res, next) => {
+    const incoming = req.headers[REQUEST_ID_HEADER];
+    const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    res.setHeader('X-Served-By', servedBy);
+    if (lifecycle.shuttingDown) res.setHeader('Connection', 'close');
     next();
   };
 }
 
-/** One log line per request; never headers or bodies, so no token or password can leak. */
-export function requestLogger(logger: Logger): RequestHandler {
+/** The route pattern that answered: express's matched route, else what the handler named (an edge's route prefix). */
+export function routeOf(req: Request, res: Response): string | undefined {
+  return req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : res.locals.route;
+}
+
+/**
+ * One metrics sample and one log line per request, when it finishes; never headers or bodies,
+ * so no token or password can leak.
+ */
+export function observeRequests(logger: Logger, metrics: ServiceMetrics | undefined): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : undefined;
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeOf(req, res);
+      metrics?.observeRequest(req.method, route, res.statusCode, seconds);
       logger.info(
         {
-          requestId: requestIdOf(req),
+          requestId: res.locals.requestId,
           method: req.method,
           path: req.originalUrl.split('?')[0],
           route,
           status: res.statusCode,
-          durationMs: Math.round(durationMs * 100) / 100,
-          userId: findPrincipal(req)?.userId,
+          durationMs: Math.round(seconds * 100_000) / 100,
+          userId: res.locals.principal?.userId,
         },
         'request',
       );

@@ -2,19 +2,27 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
-import { lifecycleOf } from './create-service-app';
 import { flushLogs, type Logger } from './logger';
+import type { ServiceApp } from './service-app';
+
+/** Work a replica does while it serves (timers, followers, DNS refreshes). */
+export interface Background {
+  start(): void;
+  stop(): void | Promise<void>;
+}
 
 export interface RunServiceOptions {
-  app: Express;
+  service: ServiceApp;
   host: string;
   port: number;
   logger: Logger;
   shutdownGraceMs: number;
   /** An internal listener (e.g. the gateway's metrics), on its own port, stopped with the main one. */
   admin?: { app: Express; port: number };
-  /** Run after the server has stopped, e.g. closing the database pool. */
-  onShutdown?: Array<() => Promise<void>>;
+  /** Started once listening; stopped first when shutting down. */
+  background?: readonly Background[];
+  /** Run after the server and the background work have stopped, e.g. closing the database pool. */
+  onShutdown?: ReadonlyArray<() => Promise<void>>;
   /** Exit the process once shut down (default true; tests pass false). */
   exitOnShutdown?: boolean;
 }
@@ -33,8 +41,8 @@ export interface RunningService {
  * hooks, exit 0.
  */
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
-  const { app, logger } = options;
-  const server = createServer(app);
+  const { service, logger } = options;
+  const server = createServer(service.app);
   // Longer than any proxy's idle keep-alive, so the proxy closes idle sockets first (no reset races).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -51,12 +59,13 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     logger.info({ url: adminUrl }, 'admin listener (internal)');
   }
   logger.info({ url }, 'listening');
+  for (const work of options.background ?? []) work.start();
 
   let shutdownPromise: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {
     shutdownPromise ??= (async () => {
       logger.info({ reason }, 'shutting down');
-      lifecycleOf(app).shuttingDown = true;
+      service.lifecycle.beginShutdown();
       adminServer?.close();
       adminServer?.closeAllConnections();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -68,12 +77,17 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
         logger.warn('grace period over, closing remaining connections');
         server.closeAllConnections();
       }
+      for (const work of options.background ?? []) {
+        await Promise.resolve()
+          .then(() => work.stop())
+          .catch((error: unknown) => logger.error({ err: error }, 'stopping background work failed'));
+      }
       for (const hook of options.onShutdown ?? []) {
         await hook().catch((error: unknown) => logger.error({ err: error }, 'shutdown hook failed'));
       }
       logger.info('stopped');
       if (options.exitOnShutdown !== false) {
-        flushLogs(logger);
+        flushLogs();
         process.exit(0);
       }
     })();

@@ -1,12 +1,26 @@
+import { Router } from 'express';
 import request from 'supertest';
 import { ConflictError } from '@jwt-msa/http-errors';
 import { principalOf } from '@jwt-msa/claims';
-import { createLogger, createServiceApp, runService } from './index';
+import { createDomainServiceApp, createLogger, runService } from './index';
 
 const logger = createLogger('test', 't-1', 'silent');
 
-function app(ready = true) {
-  return createServiceApp({
+function service(ready = true) {
+  const routes = Router();
+  routes.post('/echo', (req, res) => {
+    res.status(201).json(req.body);
+  });
+  routes.get('/conflict', () => {
+    throw new ConflictError('already there');
+  });
+  routes.get('/boom', async () => {
+    throw new Error('secret internals');
+  });
+  routes.get('/whoami', (_req, res) => {
+    res.json({ userId: principalOf(res).userId });
+  });
+  return createDomainServiceApp({
     service: 'demo',
     instanceId: 'demo-1',
     logger,
@@ -16,24 +30,12 @@ function app(ready = true) {
         if (!ready) throw new Error('database unreachable');
       },
     },
-    routes: (a) => {
-      a.post('/echo', (req, res) => {
-        res.status(201).json(req.body);
-      });
-      a.get('/conflict', () => {
-        throw new ConflictError('already there');
-      });
-      a.get('/boom', async () => {
-        throw new Error('secret internals');
-      });
-      a.get('/whoami', (req, res) => {
-        res.json({ userId: principalOf(req).userId });
-      });
-    },
+    routes,
   });
 }
+const app = (ready = true) => service(ready).app;
 
-describe('createServiceApp', () => {
+describe('createDomainServiceApp', () => {
   it('marks every response with X-Served-By and a request id, and no X-Powered-By', async () => {
     const res = await request(app()).get('/healthz').expect(200, { status: 'ok' });
     expect(res.headers['x-served-by']).toBe('demo/demo-1');
@@ -86,22 +88,21 @@ describe('createServiceApp', () => {
 describe('runService', () => {
   it('lets an in-flight request finish on shutdown, then stops accepting', async () => {
     let release!: () => void;
-    const slow = createServiceApp({
-      service: 'slow',
-      instanceId: 's-1',
-      logger,
-      bodyLimit: '1kb',
-      routes: (a) =>
-        a.get('/slow', async (_req, res) => {
-          await new Promise<void>((r) => {
-            release = r;
-          });
-          res.json({ done: true });
-        }),
+    const routes = Router();
+    routes.get('/slow', async (_req, res) => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      res.json({ done: true });
     });
+    const slow = createDomainServiceApp({ service: 'slow', instanceId: 's-1', logger, bodyLimit: '1kb', routes });
     let hookRan = false;
+    const events: string[] = [];
     const running = await runService({
-      app: slow,
+      service: slow,
+      background: [
+        { start: () => events.push('background started'), stop: () => void events.push('background stopped') },
+      ],
       host: '127.0.0.1',
       port: 0,
       logger,
@@ -110,6 +111,7 @@ describe('runService', () => {
       onShutdown: [
         async () => {
           hookRan = true;
+          events.push('hook ran');
         },
       ],
     });
@@ -124,13 +126,15 @@ describe('runService', () => {
     expect(await response.json()).toEqual({ done: true });
     await stopped;
     expect(hookRan).toBe(true);
+    expect(events).toEqual(['background started', 'background stopped', 'hook ran']);
+    expect(slow.lifecycle.shuttingDown).toBe(true);
   });
 });
 
 describe('malformed requests', () => {
   it('answers oversized headers with a JSON 431 carrying security headers, and keeps serving', async () => {
     const running = await runService({
-      app: app(),
+      service: service(),
       host: '127.0.0.1',
       port: 0,
       logger,

@@ -2,3 +2,4 @@ export { createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
 export { ADMIN_URL_VARIABLE, startTestPostgres, stopTestPostgres } from './test-postgres';
 export { getFreePort } from '@jwt-msa/local-postgres';
+export { expectReadmeConfigSection, ownSettings, SHARED_CONFIG_SECTIONS } from './readme-config';

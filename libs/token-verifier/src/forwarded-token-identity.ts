@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
-import { principalFromClaims, setPrincipal, stripIdentityHeaders } from '@jwt-msa/claims';
+import { principalFromClaims, stripIdentityHeaders } from '@jwt-msa/claims';
+import type { IdentityMode } from '@jwt-msa/service-defaults';
 import { AccessTokenVerifier } from './access-token-verifier';
-import { JwksKeyStore } from './jwks-key-store';
-import type { ForwardedTokenConfig } from './settings';
+import { createTokenVerifier } from './create-token-verifier';
+import { forwardedTokenSettings } from './settings';
 
 /**
  * Identity for a service in verify-token mode: the caller is whoever the forwarded bearer token,
@@ -11,13 +12,13 @@ import type { ForwardedTokenConfig } from './settings';
  * request (public routes still work; requireAuth answers 401). A bad token: 401.
  */
 export function verifiedTokenIdentity(verifier: AccessTokenVerifier): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     stripIdentityHeaders(req.headers);
     const authorization = req.headers.authorization;
     if (authorization === undefined || authorization.trim() === '') return next();
     try {
       const claims = await verifier.verify(AccessTokenVerifier.tokenFromAuthorization(authorization));
-      setPrincipal(req, principalFromClaims(claims));
+      res.locals.principal = principalFromClaims(claims);
       next();
     } catch (error) {
       next(error);
@@ -25,35 +26,17 @@ export function verifiedTokenIdentity(verifier: AccessTokenVerifier): RequestHan
   };
 }
 
-/** Same limits as the gateway's defaults; only the cache age is a setting (key rotation depends on it). */
-const STALE_FALLBACK_MS = 86_400_000;
-const REFETCHES_PER_MINUTE = 10;
-const JWKS_TIMEOUT_MS = 2000;
-const CLOCK_TOLERANCE_SECONDS = 5;
-
 /**
- * The identity middleware a domain service passes to createServiceApp: the token verifier when
- * VERIFY_FORWARDED_TOKEN is on, undefined (the gateway's identity headers) when it is off.
+ * The identity mode of every domain service: the gateway's identity headers by default, or, with
+ * VERIFY_FORWARDED_TOKEN=true, the forwarded token verified here with every verifier setting
+ * (defense in depth: a request that reaches the service without the gateway cannot name its own
+ * caller).
  */
-export function forwardedTokenIdentity(
-  config: ForwardedTokenConfig,
-  onFetch?: (outcome: 'ok' | 'error') => void,
-): RequestHandler | undefined {
-  if (!config.verifyForwardedToken) return undefined;
-  const keys = new JwksKeyStore({
-    jwksUris: config.jwksUrls.length > 0 ? config.jwksUrls : [`${config.issuer}/.well-known/jwks.json`],
-    cacheMaxAgeMs: config.jwksCacheMaxAgeSeconds * 1000,
-    staleFallbackMs: STALE_FALLBACK_MS,
-    refetchesPerMinute: REFETCHES_PER_MINUTE,
-    timeoutMs: JWKS_TIMEOUT_MS,
-    ...(onFetch && { onFetch }),
-  });
-  return verifiedTokenIdentity(
-    new AccessTokenVerifier({
-      issuer: config.issuer,
-      audience: config.audience,
-      clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
-      keys,
-    }),
-  );
-}
+export const forwardedTokenIdentity: IdentityMode<typeof forwardedTokenSettings> = {
+  settings: forwardedTokenSettings,
+  middleware(config) {
+    if (!config.verifyForwardedToken) return undefined;
+    const { verifier } = createTokenVerifier(config, { defaultJwksUrls: [`${config.issuer}/.well-known/jwks.json`] });
+    return verifiedTokenIdentity(verifier);
+  },
+};

@@ -1,5 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import jwksRsa from 'jwks-rsa';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { ACCESS_TOKEN_ALGORITHM } from '@jwt-msa/claims';
 import { JwksUnavailableError, TokenRejectedError } from './errors';
 import { TokenBucket } from './token-bucket';
@@ -38,10 +37,10 @@ const MIN_RSA_MODULUS_BITS = 2048;
 const unknownKid = () => new TokenRejectedError('unknown_kid', 'The token was signed by an unknown key');
 
 /**
- * Resolves a `kid` to a public KeyObject from the issuer's JWKS. One jwks-rsa client, built at
- * start-up, fetches and parses the set; this store decides when to fetch:
+ * Resolves a `kid` to a public KeyObject from the issuer's JWKS, fetched from the configured URLs
+ * only (never from a URL a token names):
  *
- * - the whole set is cached and each key parsed into a KeyObject once;
+ * - the whole set is cached and each key parsed into a KeyObject once (node:crypto reads JWKs);
  * - past `cacheMaxAgeMs` the set is refreshed in the background while known keys keep working
  *   (stale-while-revalidate), so no request waits and no attacker can make a known key fail;
  * - an unknown kid causes at most `refetchesPerMinute` fetches (a flood of random kids cannot
@@ -49,7 +48,6 @@ const unknownKid = () => new TokenRejectedError('unknown_kid', 'The token was si
  * - if the issuer is down, known keys keep working for `staleFallbackMs` past their max age.
  */
 export class JwksKeyStore {
-  private readonly client: jwksRsa.JwksClient;
   private readonly unknownKidFetches: TokenBucket;
   private current: KeySet | undefined;
   private inflight: Promise<KeySet> | undefined;
@@ -57,14 +55,6 @@ export class JwksKeyStore {
   private lastFailure: { at: number; error: Error } | undefined;
 
   constructor(private readonly options: JwksKeyStoreOptions) {
-    this.client = jwksRsa({
-      jwksUri: options.jwksUris[0] ?? '',
-      fetcher: () => this.fetchJwks(),
-      // Caching and rate limiting are done here, over the whole set rather than per kid.
-      cache: false,
-      rateLimit: false,
-      timeout: options.timeoutMs,
-    });
     this.unknownKidFetches = new TokenBucket(options.refetchesPerMinute, 60_000);
   }
 
@@ -123,7 +113,7 @@ export class JwksKeyStore {
 
   private async load(): Promise<KeySet> {
     try {
-      const set = { keys: usableKeys(await this.client.getSigningKeys()), fetchedAt: Date.now() };
+      const set = { keys: usableKeys(await this.fetchJwks()), fetchedAt: Date.now() };
       if (set.keys.size === 0) throw new JwksFetchError('the JWKS holds no usable RS256 key');
       const removed = [...(this.current?.keys.keys() ?? [])].filter((kid) => !set.keys.has(kid));
       this.current = set;
@@ -139,7 +129,8 @@ export class JwksKeyStore {
     }
   }
 
-  private async fetchJwks(): Promise<{ keys: unknown[] }> {
+  /** The `keys` of the first configured URL that answers with a JWK set. */
+  private async fetchJwks(): Promise<unknown[]> {
     let lastError: Error = new Error('no JWKS URL configured');
     for (const uri of this.options.jwksUris) {
       try {
@@ -151,7 +142,7 @@ export class JwksKeyStore {
         if (!response.ok) throw new Error(`${uri} answered ${response.status}`);
         const body = (await response.json()) as { keys?: unknown };
         if (!Array.isArray(body.keys)) throw new Error(`${uri} did not return a JWK set`);
-        return { keys: body.keys };
+        return body.keys;
       } catch (error) {
         lastError = error instanceof Error ? error : new Error(String(error));
       }
@@ -167,19 +158,26 @@ function keyIn(set: KeySet, kid: string): KeyObject {
 }
 
 /**
- * The keys a token may be verified with: RSA of at least 2048 bits, for RS256 (or no alg), with a
- * kid. A kid listed twice is dropped rather than guessed at.
+ * The keys a token may be verified with: RSA of at least 2048 bits with a kid, meant for
+ * signatures (`use` absent or `sig`, RFC 7517 §4.2) with RS256 (`alg` absent or RS256). A kid
+ * listed twice is dropped rather than guessed at; a key node:crypto cannot read is skipped.
  */
-function usableKeys(signingKeys: jwksRsa.SigningKey[]): Map<string, KeyObject> {
+function usableKeys(jwks: unknown[]): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
   const duplicates = new Set<string>();
-  for (const signingKey of signingKeys) {
-    const { kid, alg } = signingKey as jwksRsa.SigningKey & { alg?: string };
-    if (!kid || (alg !== undefined && alg !== ACCESS_TOKEN_ALGORITHM)) continue;
+  for (const jwk of jwks) {
+    if (typeof jwk !== 'object' || jwk === null) continue;
+    const { kid, kty, use, alg } = jwk as Record<string, unknown>;
+    if (typeof kid !== 'string' || kid === '' || kty !== 'RSA') continue;
+    if ((use !== undefined && use !== 'sig') || (alg !== undefined && alg !== ACCESS_TOKEN_ALGORITHM)) continue;
     if (keys.has(kid)) duplicates.add(kid);
-    const key = createPublicKey(signingKey.getPublicKey());
-    if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS)
+    let key: KeyObject;
+    try {
+      key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    } catch {
       continue;
+    }
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) continue;
     keys.set(kid, key);
   }
   for (const kid of duplicates) keys.delete(kid);

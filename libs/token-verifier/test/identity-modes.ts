@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
+import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
+import { verifierSettings } from '../src/settings';
 
 /**
  * One contract for every domain service, in both identity modes:
@@ -46,6 +48,8 @@ const headersOf = (user: User): Record<string, string> => ({
 });
 
 export function describeIdentityModes(service: string, subject: () => IdentityModeSubject): void {
+  describeVerifierSettings(service, subject);
+
   let key: SigningKey;
   let foreignKey: SigningKey;
   let jwks: Server;
@@ -126,18 +130,14 @@ export function describeIdentityModes(service: string, subject: () => IdentityMo
       [
         'expired',
         () =>
-          jwt.sign(
-            { ...users.root, jti: 'j', 'https://jwt-msa.example.com/jwt_claims/is_admin': true },
-            key.privateKey,
-            {
-              algorithm: 'RS256',
-              keyid: key.kid,
-              header: { alg: 'RS256', typ: 'at+jwt' },
-              issuer: ISSUER,
-              audience: AUDIENCE,
-              expiresIn: -60,
-            },
-          ),
+          jwt.sign({ ...users.root, jti: 'j', [IS_ADMIN_CLAIM]: true }, key.privateKey, {
+            algorithm: 'RS256',
+            keyid: key.kid,
+            header: { alg: 'RS256', typ: 'at+jwt' },
+            issuer: ISSUER,
+            audience: AUDIENCE,
+            expiresIn: -60,
+          }),
       ],
       [
         'for another audience',
@@ -172,6 +172,179 @@ export function describeIdentityModes(service: string, subject: () => IdentityMo
 
     it("fetched the JWKS only to load it and once for the foreign key's unknown kid", () => {
       expect(jwksFetches).toBe(2);
+    });
+  });
+}
+
+type JwksBehaviour = 'answer' | 'fail' | 'hang';
+
+/** A JWKS endpoint a test can break: it answers, fails with 500, or never answers. */
+async function controllableJwks(key: SigningKey) {
+  let behaviour: JwksBehaviour = 'answer';
+  let fetches = 0;
+  const server = createServer((_req, res) => {
+    fetches += 1;
+    if (behaviour === 'hang') return;
+    if (behaviour === 'fail') {
+      res.writeHead(500).end();
+      return;
+    }
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: [key.publicJwk] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
+    fetches: () => fetches,
+    behave: (next: JwksBehaviour) => {
+      behaviour = next;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Verify-token mode honours every token verification setting, exactly as the gateway does (both
+ * build their verifier with createTokenVerifier from the same schema): one behaviour per setting,
+ * and a setting added to the schema without a behaviour here fails the last test.
+ */
+export function describeVerifierSettings(service: string, subject: () => IdentityModeSubject): void {
+  let key: SigningKey;
+  let foreignKey: SigningKey;
+  let jwks: Awaited<ReturnType<typeof controllableJwks>>;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const sign = (signingKey: SigningKey, options: jwt.SignOptions = {}) =>
+    jwt.sign({ ...users.alice, jti: `j-${Math.random()}`, [IS_ADMIN_CLAIM]: false }, signingKey.privateKey, {
+      algorithm: 'RS256',
+      keyid: signingKey.kid,
+      header: { alg: 'RS256', typ: 'at+jwt' },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      expiresIn: 60,
+      ...options,
+    });
+  const appWith = (settings: Record<string, string>) =>
+    subject().app({
+      VERIFY_FORWARDED_TOKEN: 'true',
+      JWKS_URLS: jwks.url,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      ...settings,
+    });
+  const asAlice = (app: Express, token: string) => subject().probe(app, { authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    [key, foreignKey] = await Promise.all([generateSigningKey(), generateSigningKey()]);
+    jwks = await controllableJwks(key);
+  });
+  beforeEach(() => jwks.behave('answer'));
+  afterAll(() => jwks.close());
+
+  const behaviours: Record<keyof typeof verifierSettings | 'issuer' | 'audience', () => Promise<void>> = {
+    issuer: async () => {
+      expect(await asAlice(appWith({}), sign(key, { issuer: 'http://elsewhere.test' }))).toEqual({ status: 401 });
+      expect(
+        await asAlice(appWith({ JWT_ISSUER: 'http://elsewhere.test' }), sign(key, { issuer: 'http://elsewhere.test' })),
+      ).toEqual(subject().expected.alice);
+    },
+    audience: async () => {
+      expect(await asAlice(appWith({ JWT_AUDIENCE: 'other-api' }), sign(key, { audience: 'other-api' }))).toEqual(
+        subject().expected.alice,
+      );
+    },
+    jwksUrls: async () => {
+      const before = jwks.fetches();
+      expect(await asAlice(appWith({}), sign(key))).toEqual(subject().expected.alice);
+      expect(jwks.fetches()).toBe(before + 1);
+    },
+    clockToleranceSeconds: async () => {
+      const expiredAMinuteAgo = sign(key, { expiresIn: -60 });
+      expect(await asAlice(appWith({}), expiredAMinuteAgo)).toEqual({ status: 401 });
+      expect(await asAlice(appWith({ CLOCK_TOLERANCE_SECONDS: '120' }), expiredAMinuteAgo)).toEqual(
+        subject().expected.alice,
+      );
+    },
+    jwksRefetchesPerMinute: async () => {
+      const app = appWith({ JWKS_REFETCHES_PER_MINUTE: '1' });
+      expect(await asAlice(app, sign(key))).toEqual(subject().expected.alice);
+      const loaded = jwks.fetches();
+      // Two tokens signed by keys the issuer never published: only the first may cost a fetch.
+      for (const stranger of [foreignKey, await generateSigningKey()]) {
+        expect(await asAlice(app, sign(stranger))).toEqual({ status: 401 });
+      }
+      expect(jwks.fetches()).toBe(loaded + 1);
+    },
+    jwksTimeoutMs: async () => {
+      jwks.behave('hang');
+      const started = Date.now();
+      expect(await asAlice(appWith({ JWKS_TIMEOUT_MS: '200' }), sign(key))).toEqual({ status: 503 });
+      expect(Date.now() - started).toBeLessThan(1500);
+    },
+    jwksCacheMaxAgeSeconds: async () => {
+      const app = appWith({ JWKS_CACHE_MAX_AGE_SECONDS: '1' });
+      expect(await asAlice(app, sign(key))).toEqual(subject().expected.alice);
+      const loaded = jwks.fetches();
+      await sleep(1100);
+      expect(await asAlice(app, sign(key))).toEqual(subject().expected.alice);
+      await sleep(100);
+      expect(jwks.fetches()).toBe(loaded + 1);
+    },
+    jwksStaleFallbackSeconds: async () => {
+      const settings = { JWKS_CACHE_MAX_AGE_SECONDS: '1', VERIFIED_TOKEN_CACHE_MAX_ENTRIES: '0' };
+      const [lenient, strict] = [appWith(settings), appWith({ ...settings, JWKS_STALE_FALLBACK_SECONDS: '0' })];
+      for (const app of [lenient, strict]) expect(await asAlice(app, sign(key))).toEqual(subject().expected.alice);
+      jwks.behave('fail');
+      await sleep(1100);
+      expect(await asAlice(lenient, sign(key))).toEqual(subject().expected.alice);
+      expect(await asAlice(strict, sign(key))).toEqual({ status: 503 });
+    },
+    verifiedTokenCacheMaxEntries: async () => {
+      const settings = { JWKS_CACHE_MAX_AGE_SECONDS: '1', JWKS_STALE_FALLBACK_SECONDS: '0' };
+      const [cached, uncached] = [appWith(settings), appWith({ ...settings, VERIFIED_TOKEN_CACHE_MAX_ENTRIES: '0' })];
+      const token = sign(key);
+      for (const app of [cached, uncached]) expect(await asAlice(app, token)).toEqual(subject().expected.alice);
+      jwks.behave('fail');
+      await sleep(1100);
+      // Keys unusable now: only a token the cache remembers as verified still passes.
+      expect(await asAlice(cached, token)).toEqual(subject().expected.alice);
+      expect(await asAlice(uncached, token)).toEqual({ status: 503 });
+    },
+    verifiedTokenCacheMaxMb: async () => {
+      const settings = { JWKS_CACHE_MAX_AGE_SECONDS: '1', JWKS_STALE_FALLBACK_SECONDS: '0' };
+      const [roomy, tight] = [appWith(settings), appWith({ ...settings, VERIFIED_TOKEN_CACHE_MAX_MB: '1' })];
+      // ~5.7 kB per cache entry: 200 of them overflow 1 MB (never the default 64 MB).
+      const padded = Array.from({ length: 200 }, (_, i) =>
+        jwt.sign({ ...users.alice, jti: `big-${i}`, [IS_ADMIN_CLAIM]: false, note: 'x'.repeat(5300) }, key.privateKey, {
+          algorithm: 'RS256',
+          keyid: key.kid,
+          header: { alg: 'RS256', typ: 'at+jwt' },
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          expiresIn: 60,
+        }),
+      );
+      for (const app of [roomy, tight]) {
+        for (const token of padded) expect(await asAlice(app, token)).toEqual(subject().expected.alice);
+      }
+      jwks.behave('fail');
+      await sleep(1100);
+      // Keys unusable now: the oldest token is still remembered by the roomy cache only.
+      expect(await asAlice(roomy, padded[0]!)).toEqual(subject().expected.alice);
+      expect(await asAlice(tight, padded[0]!)).toEqual({ status: 503 });
+    },
+  };
+
+  describe(`${service}: verify-token mode honours every token verification setting`, () => {
+    it.each(Object.keys(behaviours))('%s', async (setting) => {
+      await behaviours[setting as keyof typeof behaviours]();
+    });
+
+    it('has a behaviour above for every setting of the verifier schema', () => {
+      expect(Object.keys(behaviours).sort()).toEqual([...Object.keys(verifierSettings), 'issuer', 'audience'].sort());
     });
   });
 }

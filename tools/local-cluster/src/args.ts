@@ -1,4 +1,4 @@
-import { isServiceName, SERVICE_NAMES, type ServiceName } from '@jwt-msa/cluster';
+import { isServiceName, SERVICE_NAMES, type ServiceName } from '@jwt-msa/topology';
 
 export interface LauncherArgs {
   scale: Partial<Record<ServiceName, number>>;

@@ -1,6 +1,7 @@
 import { identityHeadersFor, type Principal } from '@jwt-msa/claims';
 import { DependencyError } from '@jwt-msa/http-errors';
 import { REQUEST_ID_HEADER, type Logger } from '@jwt-msa/service-defaults';
+import type { Replica, UpstreamPool } from '@jwt-msa/upstreams';
 
 /** What the orders service needs to know about a product. */
 export interface CatalogProduct {
@@ -17,8 +18,8 @@ export interface CallContext {
 }
 
 export interface CatalogClientOptions {
-  /** Base URLs of the catalog replicas. */
-  baseUrls: readonly string[];
+  /** The catalog's replicas: every address of every configured URL, refreshed from DNS. */
+  replicas: UpstreamPool;
   /** Deadline of one lookup, all replicas tried included. */
   timeoutMs: number;
   logger: Logger;
@@ -43,32 +44,36 @@ export class CatalogBadResponseError extends DependencyError {
   }
 }
 
-/** Reads products from catalog-service over HTTP, spreading lookups over its replicas. */
+/**
+ * Reads products from catalog-service over HTTP, spreading lookups over every replica the pool
+ * knows (each address of a DNS name included). A replica that cannot be reached is ejected for a
+ * while and the lookup moves on to the next one: a GET may be retried.
+ */
 export class CatalogClient {
-  private next = 0;
-
-  constructor(private readonly options: CatalogClientOptions) {
-    if (options.baseUrls.length === 0) throw new Error('the catalog client needs at least one replica URL');
-  }
+  constructor(private readonly options: CatalogClientOptions) {}
 
   /** The product, or undefined when the catalog does not know it. */
   async findProduct(productId: string, context: CallContext): Promise<CatalogProduct | undefined> {
-    const { baseUrls, timeoutMs, logger } = this.options;
+    const { replicas, timeoutMs, logger } = this.options;
     const signal = AbortSignal.timeout(timeoutMs);
     const headers: Record<string, string> = { accept: 'application/json', ...identityHeadersFor(context.principal) };
     if (context.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
 
-    const first = this.pickReplica();
-    for (let attempt = 0; attempt < baseUrls.length; attempt += 1) {
-      const baseUrl = baseUrls[(first + attempt) % baseUrls.length]!;
+    if (!replicas.isReady) await replicas.ready();
+    const tried: Replica[] = [];
+    for (let replica = replicas.pick(); replica; replica = replicas.pick(tried)) {
+      tried.push(replica);
       let response: Response;
       try {
-        response = await fetch(`${baseUrl}/api/catalog/products/${encodeURIComponent(productId)}`, { headers, signal });
+        response = await fetch(`${replica.url}/api/catalog/products/${encodeURIComponent(productId)}`, {
+          headers,
+          signal,
+        });
       } catch (error) {
         if (signal.aborted) throw new CatalogTimeoutError(timeoutMs);
-        // A GET is idempotent, so any failure to get an answer may be retried on the next replica.
+        replicas.eject(replica);
         logger.warn(
-          { replica: baseUrl, code: networkErrorCode(error), requestId: context.requestId },
+          { replica: replica.url, code: networkErrorCode(error), requestId: context.requestId },
           'catalog replica unreachable',
         );
         continue;
@@ -81,14 +86,8 @@ export class CatalogClient {
       }
     }
     throw new CatalogUnavailableError(
-      baseUrls.length > 1 ? `None of the ${baseUrls.length} catalog service replicas could be reached` : undefined,
+      tried.length > 1 ? `None of the ${tried.length} catalog service replicas could be reached` : undefined,
     );
-  }
-
-  private pickReplica(): number {
-    const index = this.next;
-    this.next = (this.next + 1) % this.options.baseUrls.length;
-    return index;
   }
 }
 

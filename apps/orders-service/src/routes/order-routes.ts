@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { principalOf, requireAuth } from '@jwt-msa/claims';
-import { requestIdOf } from '@jwt-msa/service-defaults';
 import { parseNewOrder } from '../domain/order-input';
 import type { Orders } from '../domain/orders';
 
@@ -11,16 +10,16 @@ export function orderRoutes(orders: Orders): Router {
 
   router.post('/api/orders', async (req, res) => {
     const input = parseNewOrder(req.body);
-    const order = await orders.place({ principal: principalOf(req), requestId: requestIdOf(req) }, input);
+    const order = await orders.place({ principal: principalOf(res), requestId: res.locals.requestId }, input);
     res.status(201).location(`/api/orders/${order.id}`).json(order);
   });
 
-  router.get('/api/orders', async (req, res) => {
-    res.json({ items: await orders.listFor(principalOf(req).userId) });
+  router.get('/api/orders', async (_req, res) => {
+    res.json({ items: await orders.listFor(principalOf(res).userId) });
   });
 
   router.get('/api/orders/:id', async (req, res) => {
-    res.json(await orders.getFor(principalOf(req).userId, req.params.id));
+    res.json(await orders.getFor(principalOf(res).userId, req.params.id));
   });
   return router;
 }

@@ -8,13 +8,13 @@ export function profileRoutes(profiles: Profiles): Router {
   const router = Router();
   router.use('/api/profile', requireAuth());
 
-  router.get('/api/profile/me', async (req, res) => {
-    res.json(await profiles.get(principalOf(req)));
+  router.get('/api/profile/me', async (_req, res) => {
+    res.json(await profiles.get(principalOf(res)));
   });
 
   router.put('/api/profile/me', async (req, res) => {
     const displayName = parseDisplayName(req.body);
-    res.json(await profiles.setDisplayName(principalOf(req), displayName));
+    res.json(await profiles.setDisplayName(principalOf(res), displayName));
   });
   return router;
 }

@@ -1,13 +1,13 @@
 import express, { type Express } from 'express';
-import type { GatewayMetrics } from './metrics';
-import type { UpstreamPool } from './routing/upstream-pool';
+import type { ServiceMetrics } from '@jwt-msa/service-defaults';
+import type { UpstreamPool } from '@jwt-msa/upstreams';
 
 /**
- * The gateway's internal listener: its own metrics, and the replicas it balances over with their
+ * An edge's internal listener: its own metrics, and the replicas it balances over with their
  * metrics, so a person (or `npm run demo`) can count state without reaching every service.
  * Its port is never published.
  */
-export function createAdminApp(metrics: GatewayMetrics, pools: Record<string, UpstreamPool>): Express {
+export function createAdminApp(metrics: ServiceMetrics, pools: Readonly<Record<string, UpstreamPool>>): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', metrics.handler);
@@ -15,7 +15,7 @@ export function createAdminApp(metrics: GatewayMetrics, pools: Record<string, Up
     res.json(Object.fromEntries(Object.entries(pools).map(([name, pool]) => [name, pool.snapshot()])));
   });
   app.get('/replicas/:upstream/metrics', async (req, res) => {
-    const pool = pools[req.params.upstream];
+    const pool = Object.hasOwn(pools, req.params.upstream) ? pools[req.params.upstream] : undefined;
     if (!pool) {
       res.status(404).json({ error: 'not_found', message: `No upstream "${req.params.upstream}"` });
       return;

@@ -1,7 +1,8 @@
-/** Who may use a route: anyone, any verified caller, or a verified caller with a role. */
-export type Access = 'public' | 'authenticated' | { role: string };
+import { NotFoundError, ValidationError } from '@jwt-msa/http-errors';
+import type { UpstreamName } from '@jwt-msa/topology';
 
-export type UpstreamName = 'auth' | 'catalog' | 'orders' | 'profile';
+/** Who may use a route: anyone, any authenticated caller, or an authenticated caller with a role. */
+export type Access = 'public' | 'authenticated' | { role: string };
 
 export interface RouteRule {
   prefix: string;
@@ -12,10 +13,11 @@ export interface RouteRule {
 }
 
 /**
- * The gateway's whole public surface. First match wins; a path that matches nothing is a 404 and
- * never reaches a service (so /healthz, /readyz and /metrics of the services stay internal).
+ * The system's whole public surface, as every edge serves it. First match wins; a path that
+ * matches nothing is a 404 and never reaches a service (so /healthz, /readyz and /metrics of the
+ * services stay internal).
  */
-export const ROUTE_TABLE: readonly RouteRule[] = [
+export const PUBLIC_ROUTES: readonly RouteRule[] = [
   { prefix: '/auth', upstream: 'auth', access: 'public' },
   { prefix: '/.well-known', methods: ['GET', 'HEAD'], upstream: 'auth', access: 'public' },
   { prefix: '/api/catalog', methods: ['GET', 'HEAD'], upstream: 'catalog', access: 'public' },
@@ -36,4 +38,12 @@ const AMBIGUOUS_PATH = /(^|\/)\.{1,2}(\/|$)|%2e|%2f|%5c|\\|\/\//i;
 
 export function isAmbiguousPath(path: string): boolean {
   return AMBIGUOUS_PATH.test(path);
+}
+
+/** The rule for this request: 400 for a path that is not in canonical form, 404 for one no rule serves. */
+export function resolveRoute(table: readonly RouteRule[], method: string, path: string): RouteRule {
+  if (isAmbiguousPath(path)) throw new ValidationError('The request path is not in canonical form');
+  const rule = matchRoute(table, method, path);
+  if (!rule) throw new NotFoundError(`No route for ${method} ${path}`);
+  return rule;
 }

@@ -1,8 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
-/** One address of one replica: what the proxy connects to. */
-export interface Endpoint {
+/** One address of one replica of an upstream: what a proxy or client connects to. */
+export interface Replica {
   /** http://<ip>:<port> */
   readonly url: string;
   /** The configured URL it was resolved from, for logs and metrics. */
@@ -27,11 +27,12 @@ const systemResolver: Resolver = async (hostname) =>
 /**
  * The replicas of one upstream service. Each configured URL is either an address (the local
  * launcher lists one per replica) or a DNS name that resolves to one address per replica (compose
- * --scale, a Kubernetes headless Service). Every address is its own endpoint with its own
+ * --scale, a Kubernetes headless Service). Every address is its own replica with its own
  * keep-alive sockets, so one busy connection never pins traffic to one replica.
  */
 export class UpstreamPool {
-  private endpoints: Endpoint[] = [];
+  private replicas: Replica[] = [];
+  /** Where the round robin goes on from. */
   private next = 0;
   private resolved: Promise<void> | undefined;
   private firstResolutionDone = false;
@@ -57,10 +58,11 @@ export class UpstreamPool {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   async refresh(): Promise<void> {
-    const fresh: Endpoint[] = [];
+    const fresh: Replica[] = [];
     for (const configured of this.urls) {
       const url = new URL(configured);
       const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -68,18 +70,18 @@ export class UpstreamPool {
       try {
         addresses = isIP(host) ? [host] : await this.resolve(host);
       } catch {
-        addresses = this.endpoints
-          .filter((endpoint) => endpoint.source === configured)
-          .map((endpoint) => new URL(endpoint.url).hostname.replace(/^\[|\]$/g, ''));
+        addresses = this.replicas
+          .filter((replica) => replica.source === configured)
+          .map((replica) => new URL(replica.url).hostname.replace(/^\[|\]$/g, ''));
       }
       const port = url.port || (url.protocol === 'https:' ? '443' : '80');
       for (const address of new Set(addresses)) {
-        const endpointUrl = `${url.protocol}//${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
-        const known = this.endpoints.find((endpoint) => endpoint.url === endpointUrl);
-        fresh.push(known ?? { url: endpointUrl, source: configured, ejectedUntil: 0 });
+        const replicaUrl = `${url.protocol}//${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
+        const known = this.replicas.find((replica) => replica.url === replicaUrl);
+        fresh.push(known ?? { url: replicaUrl, source: configured, ejectedUntil: 0 });
       }
     }
-    this.endpoints = fresh;
+    this.replicas = fresh;
   }
 
   /** True once the first resolution is done; until then callers await `ready()`. */
@@ -95,30 +97,39 @@ export class UpstreamPool {
   }
 
   /**
-   * The next endpoint in turn, skipping ejected ones and `exclude`. When every replica is ejected,
-   * ejected ones are tried anyway: better a likely failure than a certain one.
+   * The next replica in turn, skipping ejected ones and those already `tried` for this request.
+   * When every untried replica is ejected, one is tried anyway: better a likely failure than a
+   * certain one. One pass from the cursor, no allocation: this runs on every proxied request.
    */
-  pick(exclude?: Endpoint): Endpoint | undefined {
-    const candidates = this.endpoints.filter((endpoint) => endpoint !== exclude);
-    if (candidates.length === 0) return undefined;
+  pick(tried: readonly Replica[] = []): Replica | undefined {
+    const count = this.replicas.length;
     const now = this.now();
-    const healthy = candidates.filter((endpoint) => endpoint.ejectedUntil <= now);
-    const pool = healthy.length > 0 ? healthy : candidates;
-    const endpoint = pool[this.next % pool.length]!;
-    this.next = (this.next + 1) % 1_000_000;
-    return endpoint;
+    let fallback = -1;
+    for (let step = 0; step < count; step += 1) {
+      const index = (this.next + step) % count;
+      const replica = this.replicas[index]!;
+      if (tried.includes(replica)) continue;
+      if (replica.ejectedUntil <= now) return this.advancePast(index);
+      if (fallback < 0) fallback = index;
+    }
+    return fallback < 0 ? undefined : this.advancePast(fallback);
   }
 
-  eject(endpoint: Endpoint): void {
-    endpoint.ejectedUntil = this.now() + this.options.ejectMs;
+  private advancePast(index: number): Replica {
+    this.next = (index + 1) % this.replicas.length;
+    return this.replicas[index]!;
+  }
+
+  eject(replica: Replica): void {
+    replica.ejectedUntil = this.now() + this.options.ejectMs;
   }
 
   snapshot(): Array<{ url: string; source: string; healthy: boolean }> {
     const now = this.now();
-    return this.endpoints.map((endpoint) => ({
-      url: endpoint.url,
-      source: endpoint.source,
-      healthy: endpoint.ejectedUntil <= now,
+    return this.replicas.map((replica) => ({
+      url: replica.url,
+      source: replica.source,
+      healthy: replica.ejectedUntil <= now,
     }));
   }
 }

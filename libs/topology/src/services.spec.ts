@@ -1,0 +1,33 @@
+import {
+  callsOf,
+  EDGE_NAMES,
+  isServiceName,
+  SERVICE_NAMES,
+  SERVICES,
+  UPSTREAM_NAMES,
+  upstreamUrlsVariable,
+} from './index';
+
+describe('the service list', () => {
+  it('splits the services into edges and the upstreams they route to', () => {
+    expect(EDGE_NAMES).toEqual(['gateway']);
+    expect(UPSTREAM_NAMES).toEqual(['auth', 'catalog', 'orders', 'profile']);
+    expect([...UPSTREAM_NAMES, ...EDGE_NAMES].sort()).toEqual([...SERVICE_NAMES].sort());
+  });
+
+  it('gives every data service a database of its own', () => {
+    const databases = SERVICE_NAMES.filter((name) => SERVICES[name].kind === 'data').map(
+      (name) => (SERVICES[name] as { database?: string }).database,
+    );
+    expect(databases.every((database) => typeof database === 'string')).toBe(true);
+    expect(new Set(databases).size).toBe(databases.length);
+  });
+
+  it('names the calls between services and the variables that carry their URLs', () => {
+    expect(callsOf('orders')).toEqual(['catalog']);
+    expect(callsOf('profile')).toEqual([]);
+    expect(upstreamUrlsVariable('catalog')).toBe('CATALOG_SERVICE_URLS');
+    expect(isServiceName('orders')).toBe(true);
+    expect(isServiceName('toString')).toBe(false);
+  });
+});

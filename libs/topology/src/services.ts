@@ -1,0 +1,60 @@
+/**
+ * What a service is to the rest of the system:
+ * - `data`: a domain or issuer service that owns a PostgreSQL database of its own;
+ * - `edge`: a public entry point that routes to the other services (the gateway);
+ * - `static`: serves files and read-only figures, no database.
+ */
+export type ServiceKind = 'data' | 'edge' | 'static';
+
+export interface ServiceEntry {
+  /** The Nx project under apps/, its bundle dist/apps/<app>/main.js and its image jwt-msa/<app>. */
+  readonly app: string;
+  readonly kind: ServiceKind;
+  /** The database a data service owns (one database, and one role, per service). */
+  readonly database?: string;
+  /** Other services this one calls itself, by name (orders asks catalog for prices). */
+  readonly calls?: readonly string[];
+}
+
+/**
+ * The services of the system, in start order: the one list that the gateway's upstream settings
+ * and route types, the local launcher and the deployment checks are derived from. Adding a
+ * service is one entry here plus its app under apps/.
+ */
+export const SERVICES = {
+  auth: { app: 'auth-service', kind: 'data', database: 'auth' },
+  catalog: { app: 'catalog-service', kind: 'data', database: 'catalog' },
+  orders: { app: 'orders-service', kind: 'data', database: 'orders', calls: ['catalog'] },
+  profile: { app: 'profile-service', kind: 'data', database: 'profile' },
+  gateway: { app: 'gateway', kind: 'edge' },
+} as const satisfies Record<string, ServiceEntry>;
+
+export type ServiceName = keyof typeof SERVICES;
+export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+
+/** Services an edge routes requests to: every one that is not an edge itself. */
+export type UpstreamName = {
+  [K in ServiceName]: (typeof SERVICES)[K]['kind'] extends 'edge' ? never : K;
+}[ServiceName];
+export const UPSTREAM_NAMES = SERVICE_NAMES.filter((name): name is UpstreamName => SERVICES[name].kind !== 'edge');
+
+export type EdgeName = Exclude<ServiceName, UpstreamName>;
+export const EDGE_NAMES = SERVICE_NAMES.filter((name): name is EdgeName => SERVICES[name].kind === 'edge');
+
+export function isServiceName(name: string): name is ServiceName {
+  return Object.hasOwn(SERVICES, name);
+}
+
+/** The upstreams a service calls (its entry's `calls`), typed. */
+export function callsOf(name: ServiceName): UpstreamName[] {
+  const entry: ServiceEntry = SERVICES[name];
+  return (entry.calls ?? []).filter((callee): callee is UpstreamName => (UPSTREAM_NAMES as string[]).includes(callee));
+}
+
+/**
+ * The variable that lists an upstream's replica URLs, for every service that calls it:
+ * `CATALOG_SERVICE_URLS` for catalog.
+ */
+export function upstreamUrlsVariable(name: UpstreamName): `${Uppercase<UpstreamName>}_SERVICE_URLS` {
+  return `${name.toUpperCase() as Uppercase<UpstreamName>}_SERVICE_URLS`;
+}
