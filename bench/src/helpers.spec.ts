@@ -1,6 +1,6 @@
 import { DEFAULT_ARGS, parseBenchArgs, USAGE, UsageError } from './args';
 import { parseMachineTicks, parseStatCpuTicks, parseStatParentPid, parseStatusKb } from './proc';
-import { interleave, roundOrder, SCENARIOS, sliceFor } from './scenarios';
+import { interleave, roundOrder, SCENARIOS, selectScenarioIds, sliceFor, targetsOf } from './scenarios';
 
 describe('args', () => {
   it('defaults, and every option in both spellings', () => {
@@ -135,6 +135,20 @@ describe('scenarios', () => {
       [1, 4, 7],
       [2, 5, 8],
     ]);
+  });
+
+  it('selects all scenarios, or --only ones in the usual order, then B twins of the compared ones', () => {
+    expect(selectScenarioIds(undefined, undefined)).toEqual(SCENARIOS.map((scenario) => scenario.id));
+    expect(selectScenarioIds(['direct', 'auth-off'], undefined)).toEqual(['auth-off', 'direct']);
+    expect(selectScenarioIds(['direct', 'jwt-cached', 'auth-off'], 'other.js')).toEqual([
+      'auth-off',
+      'jwt-cached',
+      'direct',
+      'auth-off@B',
+      'jwt-cached@B',
+    ]);
+    expect(() => selectScenarioIds(['auth-of'], undefined)).toThrow('unknown scenario "auth-of"');
+    expect([...targetsOf(['auth-off', 'jwt-cached@B', 'direct'])]).toEqual(['gateway', 'gateway-b', 'upstream']);
   });
 
   it('puts one flood request in every period', () => {

@@ -13,14 +13,14 @@ import { ChildProcesses, waitForHttp } from './processes';
 import { fmt, fmtBytes, fmtRatio, formatTable, renderBarChart, type ChartBar } from './report';
 import {
   baseScenarioId,
-  COMPARED_SCENARIOS,
   interleave,
   PROTECTED_PATH,
   PUBLIC_PATH,
   roundOrder,
   scenarioInfo,
-  SCENARIOS,
+  selectScenarioIds,
   sliceFor,
+  targetsOf,
   VARIANT_SUFFIX,
   type Target,
 } from './scenarios';
@@ -36,24 +36,18 @@ import {
   type Target as Goal,
 } from './stats';
 import { newBenchKey, signTokensInWorkers } from './tokens';
-
-export const ISSUER = 'http://localhost:8080';
-export const AUDIENCE = 'jwt-msa-api';
-export const JWKS_REFETCHES_PER_MINUTE = 10;
-/** Tokens live long enough for any run; the signer is the product's own. */
-const TOKEN_TTL_SECONDS = 3600;
-const FLOOD_TOKENS_PER_CONNECTION = 40;
-const SESSIONS = 5000;
-const SESSIONS_PER_CONNECTION = 20;
-/**
- * The gateway's verified-token cache is made smaller than the pool of distinct tokens for this
- * run (VERIFIED_TOKEN_CACHE_MAX_ENTRIES), so the cache-miss scenario really misses.
- */
-export const GATEWAY_CACHE_ENTRIES_ENV = 'VERIFIED_TOKEN_CACHE_MAX_ENTRIES';
-/** The gateway's default cache bounds (apps/gateway/src/config.ts): what the memory probe uses. */
-export const GATEWAY_DEFAULT_CACHE_BOUNDS = { maxEntries: 100_000, maxBytes: 64 * 2 ** 20 };
-/** The gateway's cache lookups by result (hit, miss), read from its admin /metrics. */
-const CACHE_METRIC = 'gateway_verified_token_cache_lookups_total';
+import {
+  AUDIENCE,
+  CACHE_METRIC,
+  FLOOD_TOKENS_PER_CONNECTION,
+  GATEWAY_CACHE_ENTRIES_ENV,
+  GATEWAY_DEFAULT_CACHE_BOUNDS,
+  ISSUER,
+  JWKS_REFETCHES_PER_MINUTE,
+  SESSIONS,
+  SESSIONS_PER_CONNECTION,
+  TOKEN_TTL_SECONDS,
+} from './bench-settings';
 
 interface Endpoint {
   origin: string;
@@ -85,12 +79,9 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     throw new Error(
       `${gatewayBundle} is missing: build it with "node tools/build-app.mjs gateway" (npm run bench does)`,
     );
-  const selected = SCENARIOS.map((scenario) => scenario.id).filter((id) => !args.only || args.only.includes(id));
-  const scenarioIds = args.compareBundle
-    ? [...selected, ...selected.filter((id) => COMPARED_SCENARIOS.includes(id)).map((id) => `${id}${VARIANT_SUFFIX}`)]
-    : selected;
-  for (const id of args.only ?? []) scenarioInfo(id);
-  const needs = (target: Target) => scenarioIds.some((id) => scenarioInfo(id).target === target);
+  const scenarioIds = selectScenarioIds(args.only, args.compareBundle);
+  const needed = targetsOf(scenarioIds);
+  const needs = (target: Target) => needed.has(target);
 
   const work = await mkdtemp(path.join(tmpdir(), 'jwt-msa-bench-'));
   const children = new ChildProcesses();
