@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getFreePort } from '@jwt-msa/local-postgres';
 import { DEFAULT_ARGS, type BenchArgs } from './args';
 import type { CacheMemoryResult } from './cache-memory';
-import { startJwksStandIn, type JwksStandIn } from './jwks-server';
+import { startJwksStandIn } from './jwks-server';
 import { runLoad, type LoadRequest } from './load';
 import { sumMetric } from '@jwt-msa/cluster';
 import { machineBusyUs, machineInfo, machineTicks, processCpuUs, processMemory, processTreeCpuUs } from './proc';
-import { ChildProcesses, waitForHttp } from './processes';
+import { minimalEnv, waitForHttp } from './processes';
+import { RunResources } from './run-resources';
 import { fmt, fmtBytes, fmtRatio, formatTable, renderBarChart, type ChartBar } from './report';
 import {
   baseScenarioId,
@@ -24,7 +24,7 @@ import {
   VARIANT_SUFFIX,
   type Target,
 } from './scenarios';
-import { startSessionStore, type SessionStore } from './session-store';
+import { startSessionStore } from './session-store';
 import {
   pairedRatio,
   ratio,
@@ -57,12 +57,6 @@ interface Endpoint {
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
-function minimalEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
-  if (process.env['HOME']) env['HOME'] = process.env['HOME'];
-  return { ...env, ...extra };
-}
-
 async function metricsText(endpoint: Endpoint): Promise<string> {
   if (!endpoint.adminOrigin) return '';
   try {
@@ -83,29 +77,9 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
   const needed = targetsOf(scenarioIds);
   const needs = (target: Target) => needed.has(target);
 
-  const work = await mkdtemp(path.join(tmpdir(), 'jwt-msa-bench-'));
-  const children = new ChildProcesses();
-  let store: SessionStore | undefined;
-  let jwks: JwksStandIn | undefined;
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () => {
-    cleaned ??= (async () => {
-      await children.stopAll().catch(() => undefined);
-      await store?.pg.stop().catch(() => undefined);
-      await jwks?.close().catch(() => undefined);
-      await rm(work, { recursive: true, force: true }).catch(() => undefined);
-    })();
-    return cleaned;
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: stopping every process the bench started...\n`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // stdout closed under us (e.g. `npm run bench | head`): still stop everything we started.
-  const onStdoutError = () => void cleanup().finally(() => process.exit(1));
-  process.stdout.once('error', onStdoutError);
+  const resources = await RunResources.open();
+  const work = resources.workDir;
+  const children = resources.children;
 
   try {
     const machine = machineInfo();
@@ -142,14 +116,15 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       return { cached: valid[0]!, pool: valid.slice(1), flood };
     })();
     const storeStarting = needs('session-gateway') ? startSessionStore(work, SESSIONS) : undefined;
-    const [tokens, startedStore] = await Promise.all([signing, storeStarting]);
-    store = startedStore;
+    const [tokens, store] = await Promise.all([signing, storeStarting]);
+    if (store) resources.closeAtEnd(() => store.pg.stop());
     print(
       `set-up: ${args.poolSize + 1} valid tokens + ${floodCount} unknown-kid tokens signed (RS256, ${tokens.cached.length} bytes each)${store ? `, PostgreSQL with ${SESSIONS} sessions` : ''} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
     );
 
     t = Date.now();
-    jwks = await startJwksStandIn([issuerKey.publicJwk]);
+    const jwks = await startJwksStandIn([issuerKey.publicJwk]);
+    resources.closeAtEnd(() => jwks.close());
     const upstream = await children.startAndWait({
       name: 'upstream',
       file: bundleFile,
@@ -177,8 +152,8 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
           ADMIN_PORT: String(adminPort),
           INSTANCE_ID: name,
           LOG_LEVEL: logLevel,
-          AUTH_SERVICE_URLS: jwks!.url,
-          JWKS_URLS: `${jwks!.url}/.well-known/jwks.json`,
+          AUTH_SERVICE_URLS: jwks.url,
+          JWKS_URLS: `${jwks.url}/.well-known/jwks.json`,
           CATALOG_SERVICE_URLS: upstreamOrigin,
           ORDERS_SERVICE_URLS: upstreamOrigin,
           PROFILE_SERVICE_URLS: upstreamOrigin,
@@ -316,7 +291,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       const endpoint = endpoints[info.target]!;
       const pid = children.pid(endpoint.name);
       const metricsBefore = await metricsText(endpoint);
-      const jwksBefore = jwks!.hits.length;
+      const jwksBefore = jwks.hits.length;
       const storeBefore = info.target === 'session-gateway' && store ? processTreeCpuUs(store.pg.pid) : undefined;
       const oursBefore = processTreeCpuUs(process.pid);
       const busyBefore = machineBusyUs();
@@ -346,7 +321,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       const extra: Record<string, number> = {
         startedAt: started,
         finishedAt: finished,
-        jwksHits: jwks!.hits.length - jwksBefore,
+        jwksHits: jwks.hits.length - jwksBefore,
       };
       if (endpoint.adminOrigin) {
         extra['verifiedOk'] = delta('gateway_token_verifications_total', { outcome: 'ok' });
@@ -772,10 +747,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       `Wrote ${path.relative(process.cwd(), path.join(outDir, 'latest.json'))} and ${path.relative(process.cwd(), path.join(outDir, 'latest.svg'))}`,
     );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.stdout.off('error', onStdoutError);
-    await cleanup();
+    await resources.release();
   }
 }
 
