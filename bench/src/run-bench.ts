@@ -1,30 +1,26 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { getFreePort } from '@jwt-msa/local-postgres';
+import { sumMetric } from '@jwt-msa/cluster';
 import { DEFAULT_ARGS, type BenchArgs } from './args';
+import {
+  CACHE_METRIC,
+  GATEWAY_CACHE_ENTRIES_ENV,
+  GATEWAY_DEFAULT_CACHE_BOUNDS,
+  JWKS_REFETCHES_PER_MINUTE,
+  SESSIONS,
+} from './bench-settings';
 import type { CacheMemoryResult } from './cache-memory';
 import { startJwksStandIn } from './jwks-server';
-import { runLoad, type LoadRequest } from './load';
-import { sumMetric } from '@jwt-msa/cluster';
+import { runLoad } from './load';
 import { machineBusyUs, machineInfo, machineTicks, processCpuUs, processMemory, processTreeCpuUs } from './proc';
-import { minimalEnv, waitForHttp } from './processes';
-import { RunResources } from './run-resources';
+import { minimalEnv } from './processes';
 import { fmt, fmtBytes, fmtRatio, formatTable, renderBarChart, type ChartBar } from './report';
-import {
-  baseScenarioId,
-  interleave,
-  PROTECTED_PATH,
-  PUBLIC_PATH,
-  roundOrder,
-  scenarioInfo,
-  selectScenarioIds,
-  sliceFor,
-  targetsOf,
-  VARIANT_SUFFIX,
-  type Target,
-} from './scenarios';
+import { RequestPlans } from './request-plans';
+import { RunResources } from './run-resources';
+import { checkTargetsAnswer } from './sanity-check';
+import { baseScenarioId, roundOrder, scenarioInfo, selectScenarioIds, targetsOf, VARIANT_SUFFIX } from './scenarios';
 import { startSessionStore } from './session-store';
+import { existingGatewayBundle, startTargets, type Endpoint } from './start-targets';
 import {
   pairedRatio,
   ratio,
@@ -35,25 +31,7 @@ import {
   type ScenarioSummary,
   type Target as Goal,
 } from './stats';
-import { newBenchKey, signTokensInWorkers } from './tokens';
-import {
-  AUDIENCE,
-  CACHE_METRIC,
-  FLOOD_TOKENS_PER_CONNECTION,
-  GATEWAY_CACHE_ENTRIES_ENV,
-  GATEWAY_DEFAULT_CACHE_BOUNDS,
-  ISSUER,
-  JWKS_REFETCHES_PER_MINUTE,
-  SESSIONS,
-  SESSIONS_PER_CONNECTION,
-  TOKEN_TTL_SECONDS,
-} from './bench-settings';
-
-interface Endpoint {
-  origin: string;
-  name: string;
-  adminOrigin?: string;
-}
+import { floodTokenCount, newPoolKeys, signTokenPools } from './token-pools';
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -68,14 +46,9 @@ async function metricsText(endpoint: Endpoint): Promise<string> {
 
 /** `npm run bench`: see docs/benchmark.md. */
 export async function runBench(args: BenchArgs, bundleFile: string): Promise<void> {
-  const gatewayBundle = path.resolve(args.gatewayBundle);
-  if (!existsSync(gatewayBundle))
-    throw new Error(
-      `${gatewayBundle} is missing: build it with "node tools/build-app.mjs gateway" (npm run bench does)`,
-    );
+  const gatewayBundle = existingGatewayBundle(args.gatewayBundle);
   const scenarioIds = selectScenarioIds(args.only, args.compareBundle);
   const needed = targetsOf(scenarioIds);
-  const needs = (target: Target) => needed.has(target);
 
   const resources = await RunResources.open();
   const work = resources.workDir;
@@ -101,21 +74,10 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
 
     // --- Set-up: keys and token pools (worker threads), the session store, the stand-ins -------------
     let t = Date.now();
-    const [issuerKey, strangerKey] = await Promise.all([newBenchKey(), newBenchKey()]);
-    const floodCount = args.connections * FLOOD_TOKENS_PER_CONNECTION;
-    const signing = (async () => {
-      const job = { issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TOKEN_TTL_SECONDS };
-      const valid = await signTokensInWorkers(
-        { ...job, pem: issuerKey.pem, count: args.poolSize + 1, firstIndex: 0, randomKids: false },
-        bundleFile,
-      );
-      const flood = await signTokensInWorkers(
-        { ...job, pem: strangerKey.pem, count: floodCount, firstIndex: 500_000, randomKids: true },
-        bundleFile,
-      );
-      return { cached: valid[0]!, pool: valid.slice(1), flood };
-    })();
-    const storeStarting = needs('session-gateway') ? startSessionStore(work, SESSIONS) : undefined;
+    const keys = await newPoolKeys();
+    const floodCount = floodTokenCount(args.connections);
+    const signing = signTokenPools(keys, args, bundleFile);
+    const storeStarting = needed.has('session-gateway') ? startSessionStore(work, SESSIONS) : undefined;
     const [tokens, store] = await Promise.all([signing, storeStarting]);
     if (store) resources.closeAtEnd(() => store.pg.stop());
     print(
@@ -123,172 +85,29 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     );
 
     t = Date.now();
-    const jwks = await startJwksStandIn([issuerKey.publicJwk]);
+    const jwks = await startJwksStandIn([keys.issuer.publicJwk]);
     resources.closeAtEnd(() => jwks.close());
-    const upstream = await children.startAndWait({
-      name: 'upstream',
-      file: bundleFile,
-      args: ['--role', 'upstream'],
-      env: minimalEnv({}),
-      logFile: path.join(work, 'upstream.log'),
+    const targets = await startTargets({
+      args,
+      gatewayBundle,
+      bundleFile,
+      workDir: work,
+      children,
+      jwks,
+      store,
+      needed,
     });
-    const upstreamOrigin = `http://127.0.0.1:${upstream.message.port}`;
-    const endpoints: Partial<Record<Target, Endpoint>> = { upstream: { origin: upstreamOrigin, name: 'upstream' } };
-
-    const startGateway = async (
-      name: 'gateway' | 'gateway-log-info' | 'gateway-b',
-      logLevel: string,
-      bundle = gatewayBundle,
-    ): Promise<Endpoint> => {
-      const [port, adminPort] = [await getFreePort(), await getFreePort()];
-      children.start({
-        name,
-        file: bundle,
-        execArgv: args.gatewayNodeArgs,
-        logFile: path.join(work, `${name}.log`),
-        env: minimalEnv({
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          ADMIN_PORT: String(adminPort),
-          INSTANCE_ID: name,
-          LOG_LEVEL: logLevel,
-          AUTH_SERVICE_URLS: jwks.url,
-          JWKS_URLS: `${jwks.url}/.well-known/jwks.json`,
-          CATALOG_SERVICE_URLS: upstreamOrigin,
-          ORDERS_SERVICE_URLS: upstreamOrigin,
-          PROFILE_SERVICE_URLS: upstreamOrigin,
-          JWT_ISSUER: ISSUER,
-          JWT_AUDIENCE: AUDIENCE,
-          JWKS_REFETCHES_PER_MINUTE: String(JWKS_REFETCHES_PER_MINUTE),
-          [GATEWAY_CACHE_ENTRIES_ENV]: String(args.cacheEntries),
-        }),
-      });
-      const origin = `http://127.0.0.1:${port}`;
-      await waitForHttp(`${origin}/readyz`, 30_000, () => children.isRunning(name)).catch((error: Error) => {
-        throw new Error(`${error.message}\n${children.logTail(name)}`);
-      });
-      return { origin, name, adminOrigin: `http://127.0.0.1:${adminPort}` };
-    };
-
-    const starting: Array<Promise<void>> = [];
-    if (needs('gateway'))
-      starting.push(startGateway('gateway', 'warn').then((endpoint) => void (endpoints.gateway = endpoint)));
-    if (needs('gateway-b'))
-      starting.push(
-        startGateway('gateway-b', 'warn', path.resolve(args.compareBundle!)).then(
-          (endpoint) => void (endpoints['gateway-b'] = endpoint),
-        ),
-      );
-    if (needs('gateway-log-info'))
-      starting.push(
-        startGateway('gateway-log-info', 'info').then((endpoint) => void (endpoints['gateway-log-info'] = endpoint)),
-      );
-    if (needs('plain-proxy')) {
-      starting.push(
-        children
-          .startAndWait({
-            name: 'plain-proxy',
-            file: bundleFile,
-            args: ['--role', 'plain-proxy'],
-            env: minimalEnv({ UPSTREAM_URL: upstreamOrigin }),
-            logFile: path.join(work, 'plain-proxy.log'),
-          })
-          .then(
-            ({ message }) =>
-              void (endpoints['plain-proxy'] = { origin: `http://127.0.0.1:${message.port}`, name: 'plain-proxy' }),
-          ),
-      );
-    }
-    if (store) {
-      starting.push(
-        children
-          .startAndWait({
-            name: 'session-gateway',
-            file: bundleFile,
-            args: ['--role', 'session-gateway'],
-            env: minimalEnv({
-              UPSTREAM_URL: upstreamOrigin,
-              DATABASE_URL: store.databaseUrl,
-              SESSION_POOL_SIZE: String(args.sessionPool),
-              LOG_LEVEL: 'warn',
-            }),
-            logFile: path.join(work, 'session-gateway.log'),
-          })
-          .then(
-            ({ message }) =>
-              void (endpoints['session-gateway'] = {
-                origin: `http://127.0.0.1:${message.port}`,
-                name: 'session-gateway',
-              }),
-          ),
-      );
-    }
-    await Promise.all(starting);
     const jwksHitsAtStart = jwks.hits.length;
 
-    // --- What each scenario sends, per connection -------------------------------------------------
-    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-    const floodPeriod = Math.round(1 / args.floodShare);
-    let uncachedCursor = 0;
-    const advanceCursor = (id: string, responses: number) => {
-      // A quarter more than were sent: connections that ran ahead of the average do not start on tokens they just used.
-      if (baseScenarioId(id) === 'jwt-uncached')
-        uncachedCursor = (uncachedCursor + Math.ceil(responses * 1.25)) % tokens.pool.length;
-    };
-    const plans: Record<string, (connection: number) => LoadRequest[]> = {
-      'auth-off': () => [{ path: PUBLIC_PATH, headers: bearer(tokens.cached) }],
-      'auth-off-log-info': () => [{ path: PUBLIC_PATH, headers: bearer(tokens.cached) }],
-      'jwt-cached': () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }],
-      // Each run continues where the previous one stopped in the pool (see `uncachedCursor`), so a
-      // token comes back only after the whole pool has gone by: more than the cache can hold.
-      'jwt-uncached': (c) =>
-        sliceFor(rotate(tokens.pool, uncachedCursor), c, args.connections).map((token) => ({
-          path: PROTECTED_PATH,
-          headers: bearer(token),
-        })),
-      'jwt-flood': (c) =>
-        interleave<LoadRequest>(
-          { path: PROTECTED_PATH, headers: bearer(tokens.cached) },
-          sliceFor(tokens.flood, c, args.connections).map((token) => ({
-            path: PROTECTED_PATH,
-            headers: bearer(token),
-          })),
-          floodPeriod,
-        ),
-      'session-store': (c) =>
-        sliceFor(store?.sessionIds ?? [], c, Math.ceil(SESSIONS / SESSIONS_PER_CONNECTION)).map((id) => ({
-          path: PROTECTED_PATH,
-          headers: { authorization: `Session ${id}` },
-        })),
-      'plain-proxy': () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }],
-      direct: () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }],
-    };
+    const plans = new RequestPlans(tokens, store?.sessionIds ?? [], args);
 
-    // --- Sanity: every target answers as expected before anything is measured ----------------------
-    const expectStatus = async (id: string, status: number, headers: Record<string, string>, requestPath: string) => {
-      const endpoint = endpoints[scenarioInfo(id).target]!;
-      const response = await fetch(`${endpoint.origin}${requestPath}`, { headers });
-      await response.arrayBuffer();
-      if (response.status !== status)
-        throw new Error(
-          `sanity check: ${id} answered ${response.status}, expected ${status}\n${children.logTail(endpoint.name)}`,
-        );
-    };
-    for (const id of scenarioIds) {
-      const first = plans[baseScenarioId(id)]!(0)[0]!;
-      await expectStatus(id, 200, first.headers as Record<string, string>, first.path);
-    }
-    if (scenarioIds.includes('session-store'))
-      await expectStatus('session-store', 401, { authorization: 'Session no-such-session-0000000000' }, PROTECTED_PATH);
-    if (scenarioIds.includes('jwt-cached')) await expectStatus('jwt-cached', 401, {}, PROTECTED_PATH);
-    print(
-      `processes up and answering in ${((Date.now() - t) / 1000).toFixed(1)} s: ${Object.keys(endpoints).join(', ')}`,
-    );
+    await checkTargetsAnswer(scenarioIds, targets, plans, children);
+    print(`processes up and answering in ${((Date.now() - t) / 1000).toFixed(1)} s: ${targets.targets().join(', ')}`);
 
     // --- One measured (or warm-up) run --------------------------------------------------------------
     const measure = async (id: string, durationS: number, round: number): Promise<RunResult> => {
       const info = scenarioInfo(id);
-      const endpoint = endpoints[info.target]!;
+      const endpoint = targets.endpoint(info.target);
       const pid = children.pid(endpoint.name);
       const metricsBefore = await metricsText(endpoint);
       const jwksBefore = jwks.hits.length;
@@ -303,7 +122,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
         origin: endpoint.origin,
         connections: args.connections,
         durationS,
-        requestsFor: plans[baseScenarioId(id)]!,
+        requestsFor: plans.planFor(id),
       });
       const cpuAfter = processCpuUs(pid);
       const self = process.cpuUsage(selfBefore);
@@ -314,7 +133,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       const finished = Date.now();
       const metricsAfter = await metricsText(endpoint);
       const responses = load.ok + Object.values(load.rejected).reduce((a, b) => a + b, 0);
-      advanceCursor(id, responses);
+      plans.advancePastSent(id, responses);
       const [p50, p99] = load.latencies.percentiles(50, 99);
       const delta = (name: string, labels: Record<string, string> = {}) =>
         sumMetric(metricsAfter, name, labels) - sumMetric(metricsBefore, name, labels);
@@ -383,7 +202,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
 
     // --- Memory (a): the gateway's RSS under a long run of distinct valid tokens ----------------------
     let gatewayMemory: Record<string, number> | undefined;
-    if (args.memoryS > 0 && endpoints.gateway) {
+    if (args.memoryS > 0 && targets.has('gateway')) {
       const pid = children.pid('gateway');
       const before = processMemory(pid);
       let maxRss = before.rss;
@@ -391,13 +210,13 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
         maxRss = Math.max(maxRss, processMemory(pid).rss);
       }, 250);
       const load = await runLoad({
-        origin: endpoints.gateway.origin,
+        origin: targets.endpoint('gateway').origin,
         connections: args.connections,
         durationS: args.memoryS,
-        requestsFor: plans['jwt-uncached']!,
+        requestsFor: plans.planFor('jwt-uncached'),
       });
       clearInterval(sampler);
-      advanceCursor('jwt-uncached', load.ok);
+      plans.advancePastSent('jwt-uncached', load.ok);
       const after = processMemory(pid);
       gatewayMemory = {
         seconds: load.seconds,
@@ -410,7 +229,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       };
     }
     const peakRss: Record<string, number> = {};
-    for (const endpoint of Object.values(endpoints))
+    for (const endpoint of targets.all())
       if (children.isRunning(endpoint.name))
         peakRss[endpoint.name] = processMemory(children.pid(endpoint.name)).peakRss;
     const jwksHitsTotal = jwks.hits.length - jwksHitsAtStart;
@@ -757,12 +576,6 @@ async function backgroundLoad(ms: number): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, ms));
   const after = machineTicks();
   return (after.busy - before.busy) / Math.max(1, after.total - before.total);
-}
-
-/** The list starting at `offset` and wrapping around. */
-function rotate<T>(items: readonly T[], offset: number): T[] {
-  const at = items.length === 0 ? 0 : offset % items.length;
-  return [...items.slice(at), ...items.slice(0, at)];
 }
 
 function notesFor(summary: ScenarioSummary, runs: readonly RunResult[]): string {
