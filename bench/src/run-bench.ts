@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sumMetric } from '@jwt-msa/cluster';
 import { DEFAULT_ARGS, type BenchArgs } from './args';
 import {
   CACHE_METRIC,
@@ -12,15 +11,17 @@ import {
 import type { CacheMemoryResult } from './cache-memory';
 import { startJwksStandIn } from './jwks-server';
 import { runLoad } from './load';
-import { machineBusyUs, machineInfo, machineTicks, processCpuUs, processMemory, processTreeCpuUs } from './proc';
+import { machineInfo, machineTicks, processMemory } from './proc';
 import { minimalEnv } from './processes';
 import { fmt, fmtBytes, fmtRatio, formatTable, renderBarChart, type ChartBar } from './report';
+import { ScenarioMeasurer } from './measure';
 import { RequestPlans } from './request-plans';
+import { measureRounds, warmUp } from './rounds';
 import { RunResources } from './run-resources';
 import { checkTargetsAnswer } from './sanity-check';
-import { baseScenarioId, roundOrder, scenarioInfo, selectScenarioIds, targetsOf, VARIANT_SUFFIX } from './scenarios';
+import { baseScenarioId, scenarioInfo, selectScenarioIds, targetsOf, VARIANT_SUFFIX } from './scenarios';
 import { startSessionStore } from './session-store';
-import { existingGatewayBundle, startTargets, type Endpoint } from './start-targets';
+import { existingGatewayBundle, startTargets } from './start-targets';
 import {
   pairedRatio,
   ratio,
@@ -34,15 +35,6 @@ import {
 import { floodTokenCount, newPoolKeys, signTokenPools } from './token-pools';
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
-
-async function metricsText(endpoint: Endpoint): Promise<string> {
-  if (!endpoint.adminOrigin) return '';
-  try {
-    return await (await fetch(`${endpoint.adminOrigin}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
-  } catch {
-    return '';
-  }
-}
 
 /** `npm run bench`: see docs/benchmark.md. */
 export async function runBench(args: BenchArgs, bundleFile: string): Promise<void> {
@@ -104,101 +96,27 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     await checkTargetsAnswer(scenarioIds, targets, plans, children);
     print(`processes up and answering in ${((Date.now() - t) / 1000).toFixed(1)} s: ${targets.targets().join(', ')}`);
 
-    // --- One measured (or warm-up) run --------------------------------------------------------------
-    const measure = async (id: string, durationS: number, round: number): Promise<RunResult> => {
-      const info = scenarioInfo(id);
-      const endpoint = targets.endpoint(info.target);
-      const pid = children.pid(endpoint.name);
-      const metricsBefore = await metricsText(endpoint);
-      const jwksBefore = jwks.hits.length;
-      const storeBefore = info.target === 'session-gateway' && store ? processTreeCpuUs(store.pg.pid) : undefined;
-      const oursBefore = processTreeCpuUs(process.pid);
-      const busyBefore = machineBusyUs();
-      const machineBefore = machineTicks();
-      const selfBefore = process.cpuUsage();
-      const cpuBefore = processCpuUs(pid);
-      const started = Date.now();
-      const load = await runLoad({
-        origin: endpoint.origin,
-        connections: args.connections,
-        durationS,
-        requestsFor: plans.planFor(id),
-      });
-      const cpuAfter = processCpuUs(pid);
-      const self = process.cpuUsage(selfBefore);
-      const machineAfter = machineTicks();
-      const busyAfter = machineBusyUs();
-      const oursAfter = processTreeCpuUs(process.pid);
-      const storeAfter = storeBefore !== undefined && store ? processTreeCpuUs(store.pg.pid) : undefined;
-      const finished = Date.now();
-      const metricsAfter = await metricsText(endpoint);
-      const responses = load.ok + Object.values(load.rejected).reduce((a, b) => a + b, 0);
-      plans.advancePastSent(id, responses);
-      const [p50, p99] = load.latencies.percentiles(50, 99);
-      const delta = (name: string, labels: Record<string, string> = {}) =>
-        sumMetric(metricsAfter, name, labels) - sumMetric(metricsBefore, name, labels);
-      const extra: Record<string, number> = {
-        startedAt: started,
-        finishedAt: finished,
-        jwksHits: jwks.hits.length - jwksBefore,
-      };
-      if (endpoint.adminOrigin) {
-        extra['verifiedOk'] = delta('gateway_token_verifications_total', { outcome: 'ok' });
-        extra['unknownKid'] = delta('gateway_token_verifications_total', { outcome: 'unknown_kid' });
-        extra['jwksFetchesMetric'] = delta('gateway_jwks_fetches_total');
-        extra['cacheHits'] = delta(CACHE_METRIC, { result: 'hit' });
-        extra['cacheMisses'] = delta(CACHE_METRIC, { result: 'miss' });
-      }
-      return {
-        scenario: id,
-        round,
-        ok: load.ok,
-        rejected: load.rejected,
-        errors: load.errors,
-        timeouts: load.timeouts,
-        seconds: load.seconds,
-        rps: load.ok / load.seconds,
-        p50Ms: p50!,
-        p99Ms: p99!,
-        cpuUsPerReq: responses > 0 ? (cpuAfter - cpuBefore) / responses : Number.NaN,
-        ...(storeBefore !== undefined &&
-          storeAfter !== undefined && { storeCpuUsPerReq: (storeAfter - storeBefore) / responses }),
-        machineBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
-        otherLoad: Math.max(
-          0,
-          (busyAfter - busyBefore - (oursAfter - oursBefore)) / (load.seconds * 1e6 * machine.cores),
-        ),
-        loadgenCores: (self.user + self.system) / 1e6 / load.seconds,
-        extra,
-      };
-    };
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 300));
-
-    // --- Warm-up, then interleaved rounds -------------------------------------------------------------
-    if (args.warmupS > 0) {
-      t = Date.now();
-      // The flood is not warmed up: its JWKS refetch budget is counted from its first measured run.
-      for (const id of scenarioIds.filter((scenario) => scenario !== 'jwt-flood')) {
-        await measure(id, args.warmupS, 0);
-        await pause();
-      }
-      print(`warm-up: ${((Date.now() - t) / 1000).toFixed(0)} s`);
-    }
+    const measurer = new ScenarioMeasurer({
+      targets,
+      children,
+      jwks,
+      store,
+      plans,
+      connections: args.connections,
+      cores: machine.cores,
+    });
+    t = Date.now();
+    await warmUp(measurer, scenarioIds, args.warmupS);
+    if (args.warmupS > 0) print(`warm-up: ${((Date.now() - t) / 1000).toFixed(0)} s`);
     print();
-    const runs: RunResult[] = [];
-    for (let round = 1; round <= args.rounds; round += 1) {
-      for (const id of roundOrder(scenarioIds, round - 1)) {
-        const run = await measure(id, args.durationS, round);
-        runs.push(run);
-        const rejected = Object.entries(run.rejected)
-          .map(([code, count]) => `${count}x${code}`)
-          .join(' ');
-        print(
-          `  round ${round}/${args.rounds}  ${id.padEnd(18)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50Ms, 1).padStart(5)} ms  p99 ${fmt(run.p99Ms, 1).padStart(5)} ms  ${fmt(run.cpuUsPerReq).padStart(5)} µs/req${rejected ? `  non-2xx: ${rejected}` : ''}${run.errors ? `  errors: ${run.errors}` : ''}`,
-        );
-        await pause();
-      }
-    }
+    const runs = await measureRounds(measurer, scenarioIds, args.rounds, args.durationS, (run) => {
+      const rejected = Object.entries(run.rejected)
+        .map(([code, count]) => `${count}x${code}`)
+        .join(' ');
+      print(
+        `  round ${run.round}/${args.rounds}  ${run.scenario.padEnd(18)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50Ms, 1).padStart(5)} ms  p99 ${fmt(run.p99Ms, 1).padStart(5)} ms  ${fmt(run.cpuUsPerReq).padStart(5)} µs/req${rejected ? `  non-2xx: ${rejected}` : ''}${run.errors ? `  errors: ${run.errors}` : ''}`,
+      );
+    });
 
     // --- Memory (a): the gateway's RSS under a long run of distinct valid tokens ----------------------
     let gatewayMemory: Record<string, number> | undefined;
@@ -325,16 +243,16 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     const floodRuns = runs.filter((run) => run.scenario === 'jwt-flood');
     let flood: Record<string, number> | undefined;
     if (floodRuns.length > 0) {
-      const from = Math.min(...floodRuns.map((run) => run.extra!['startedAt']!));
-      const to = Math.max(...floodRuns.map((run) => run.extra!['finishedAt']!));
+      const from = Math.min(...floodRuns.map((run) => run.extra.startedAt));
+      const to = Math.max(...floodRuns.map((run) => run.extra.finishedAt));
       const floodSeconds = (to - from) / 1000;
       flood = {
         validRps: rpsOf('jwt-flood')!,
         rejectedPerRun:
           floodRuns.reduce((sum, run) => sum + Object.values(run.rejected).reduce((a, b) => a + b, 0), 0) /
           floodRuns.length,
-        unknownKidPerRun: floodRuns.reduce((sum, run) => sum + (run.extra!['unknownKid'] ?? 0), 0) / floodRuns.length,
-        jwksHitsDuringFloodRuns: floodRuns.reduce((sum, run) => sum + run.extra!['jwksHits']!, 0),
+        unknownKidPerRun: floodRuns.reduce((sum, run) => sum + (run.extra.unknownKid ?? 0), 0) / floodRuns.length,
+        jwksHitsDuringFloodRuns: floodRuns.reduce((sum, run) => sum + run.extra.jwksHits, 0),
         jwksHitsFirstToLastFlood: jwks.hitsBetween(from, to),
         floodSpanSeconds: floodSeconds,
         allowedBySpan: tokenBucketBound(JWKS_REFETCHES_PER_MINUTE, floodSeconds),
@@ -456,7 +374,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       );
     }
 
-    const cacheHits = runs.filter((run) => Number.isFinite(run.extra?.['cacheHits']));
+    const cacheHits = runs.filter((run) => Number.isFinite(run.extra.cacheHits));
     print();
     print(
       cacheHits.length > 0
@@ -464,8 +382,8 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
             .filter((id) => ['jwt-cached', 'jwt-uncached'].includes(baseScenarioId(id)))
             .map((id) => {
               const list = runs.filter((run) => run.scenario === id);
-              const hits = list.reduce((sum, run) => sum + (run.extra?.['cacheHits'] ?? 0), 0);
-              const misses = list.reduce((sum, run) => sum + (run.extra?.['cacheMisses'] ?? 0), 0);
+              const hits = list.reduce((sum, run) => sum + (run.extra.cacheHits ?? 0), 0);
+              const misses = list.reduce((sum, run) => sum + (run.extra.cacheMisses ?? 0), 0);
               return `${id} ${fmt((100 * hits) / Math.max(1, hits + misses))}% hits`;
             })
             .join(', ')}`
