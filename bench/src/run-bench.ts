@@ -8,13 +8,11 @@ import {
   JWKS_REFETCHES_PER_MINUTE,
   SESSIONS,
 } from './bench-settings';
-import type { CacheMemoryResult } from './cache-memory';
 import { startJwksStandIn } from './jwks-server';
-import { runLoad } from './load';
-import { machineInfo, machineTicks, processMemory } from './proc';
-import { minimalEnv } from './processes';
+import { machineInfo, machineTicks } from './proc';
 import { fmt, fmtBytes, fmtRatio, formatTable, renderBarChart, type ChartBar } from './report';
 import { ScenarioMeasurer } from './measure';
+import { peakRssPerProcess, probeCacheMemory, probeGatewayMemory } from './memory-probes';
 import { RequestPlans } from './request-plans';
 import { measureRounds, warmUp } from './rounds';
 import { RunResources } from './run-resources';
@@ -118,38 +116,8 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       );
     });
 
-    // --- Memory (a): the gateway's RSS under a long run of distinct valid tokens ----------------------
-    let gatewayMemory: Record<string, number> | undefined;
-    if (args.memoryS > 0 && targets.has('gateway')) {
-      const pid = children.pid('gateway');
-      const before = processMemory(pid);
-      let maxRss = before.rss;
-      const sampler = setInterval(() => {
-        maxRss = Math.max(maxRss, processMemory(pid).rss);
-      }, 250);
-      const load = await runLoad({
-        origin: targets.endpoint('gateway').origin,
-        connections: args.connections,
-        durationS: args.memoryS,
-        requestsFor: plans.planFor('jwt-uncached'),
-      });
-      clearInterval(sampler);
-      plans.advancePastSent('jwt-uncached', load.ok);
-      const after = processMemory(pid);
-      gatewayMemory = {
-        seconds: load.seconds,
-        requests: load.ok,
-        distinctTokens: Math.min(load.ok, tokens.pool.length),
-        rssBefore: before.rss,
-        maxRssDuring: Math.max(maxRss, after.rss),
-        rssAfter: after.rss,
-        peakRssLifetime: after.peakRss,
-      };
-    }
-    const peakRss: Record<string, number> = {};
-    for (const endpoint of targets.all())
-      if (children.isRunning(endpoint.name))
-        peakRss[endpoint.name] = processMemory(children.pid(endpoint.name)).peakRss;
+    const gatewayMemory = await probeGatewayMemory(targets, children, plans, tokens.pool.length, args);
+    const peakRss = peakRssPerProcess(targets, children);
     const jwksHitsTotal = jwks.hits.length - jwksHitsAtStart;
     const runEndedAt = Date.now();
     const gatewayStartedAt = jwks.hits[0] ?? runEndedAt;
@@ -158,39 +126,12 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     await children.stopAll();
     await store?.pg.stop();
 
-    // --- Memory (b): VerifiedTokenCache alone, 1M distinct tokens, bounded vs unbounded -----------------
-    let cacheMemory: { bounded: CacheMemoryResult; unbounded: CacheMemoryResult } | undefined;
-    if (args.memoryEntries > 0) {
-      t = Date.now();
-      const probe = (name: string, maxEntries: string, maxBytes: string) =>
-        children
-          .startAndWait<CacheMemoryResult>(
-            {
-              name,
-              file: bundleFile,
-              args: ['--role', 'cache-memory'],
-              env: minimalEnv({ ENTRIES: String(args.memoryEntries), MAX_ENTRIES: maxEntries, MAX_BYTES: maxBytes }),
-              execArgv: ['--expose-gc', '--max-old-space-size=8192'],
-              logFile: path.join(work, `${name}.log`),
-            },
-            'result',
-            600_000,
-          )
-          .then(({ message }) => message);
-      const [bounded, unbounded] = await Promise.all([
-        probe(
-          'cache-bounded',
-          String(GATEWAY_DEFAULT_CACHE_BOUNDS.maxEntries),
-          String(GATEWAY_DEFAULT_CACHE_BOUNDS.maxBytes),
-        ),
-        probe('cache-unbounded', 'Infinity', 'Infinity'),
-      ]);
-      await children.stopAll();
-      cacheMemory = { bounded, unbounded };
+    t = Date.now();
+    const cacheMemory = await probeCacheMemory(children, bundleFile, work, args.memoryEntries);
+    if (cacheMemory)
       print(
         `memory probe: ${fmt(args.memoryEntries)} synthetic tokens through VerifiedTokenCache, bounded and unbounded, in ${((Date.now() - t) / 1000).toFixed(0)} s`,
       );
-    }
 
     // --- Results ------------------------------------------------------------------------------------
     const summaries = summarize(runs);
@@ -395,8 +336,8 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     print('Memory:');
     if (gatewayMemory) {
       print(
-        `  gateway under ${fmt(gatewayMemory['requests'])} requests with ${fmt(gatewayMemory['distinctTokens'])} distinct tokens (${gatewayMemory['seconds']!.toFixed(0)} s, cache bound ${fmt(args.cacheEntries)} entries): ` +
-          `RSS ${fmtBytes(gatewayMemory['rssBefore'])} before, max ${fmtBytes(gatewayMemory['maxRssDuring'])} during, ${fmtBytes(gatewayMemory['rssAfter'])} after; peak RSS over the whole run ${fmtBytes(gatewayMemory['peakRssLifetime'])}`,
+        `  gateway under ${fmt(gatewayMemory.requests)} requests with ${fmt(gatewayMemory.distinctTokens)} distinct tokens (${gatewayMemory.seconds.toFixed(0)} s, cache bound ${fmt(args.cacheEntries)} entries): ` +
+          `RSS ${fmtBytes(gatewayMemory.rssBefore)} before, max ${fmtBytes(gatewayMemory.maxRssDuring)} during, ${fmtBytes(gatewayMemory.rssAfter)} after; peak RSS over the whole run ${fmtBytes(gatewayMemory.peakRssLifetime)}`,
       );
     }
     print(
