@@ -1,13 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_ARGS, type BenchArgs } from './args';
-import {
-  CACHE_METRIC,
-  GATEWAY_CACHE_ENTRIES_ENV,
-  GATEWAY_DEFAULT_CACHE_BOUNDS,
-  JWKS_REFETCHES_PER_MINUTE,
-  SESSIONS,
-} from './bench-settings';
+import { CACHE_METRIC, GATEWAY_CACHE_ENTRIES_ENV, JWKS_REFETCHES_PER_MINUTE, SESSIONS } from './bench-settings';
+import { countJwksFetches, floodFigures, floodRunsOf } from './flood';
+import { goalsFor } from './goals';
 import { startJwksStandIn } from './jwks-server';
 import { machineInfo, machineTicks } from './proc';
 import { fmt, fmtBytes, fmtRatio, formatTable, renderBarChart, type ChartBar } from './report';
@@ -17,19 +13,11 @@ import { RequestPlans } from './request-plans';
 import { measureRounds, warmUp } from './rounds';
 import { RunResources } from './run-resources';
 import { checkTargetsAnswer } from './sanity-check';
-import { baseScenarioId, scenarioInfo, selectScenarioIds, targetsOf, VARIANT_SUFFIX } from './scenarios';
+import { baseScenarioId, scenarioInfo, selectScenarioIds, targetsOf } from './scenarios';
 import { startSessionStore } from './session-store';
 import { existingGatewayBundle, startTargets } from './start-targets';
-import {
-  pairedRatio,
-  ratio,
-  summarize,
-  tokenBucketBound,
-  verdict,
-  type RunResult,
-  type ScenarioSummary,
-  type Target as Goal,
-} from './stats';
+import { ratio, verdict, type RunResult, type ScenarioSummary } from './stats';
+import { ScenarioSummaries } from './summaries';
 import { floodTokenCount, newPoolKeys, signTokenPools } from './token-pools';
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
@@ -118,9 +106,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
 
     const gatewayMemory = await probeGatewayMemory(targets, children, plans, tokens.pool.length, args);
     const peakRss = peakRssPerProcess(targets, children);
-    const jwksHitsTotal = jwks.hits.length - jwksHitsAtStart;
-    const runEndedAt = Date.now();
-    const gatewayStartedAt = jwks.hits[0] ?? runEndedAt;
+    const jwksFetches = countJwksFetches(jwks, jwksHitsAtStart);
 
     // The load is over: stop the servers so the memory probes below run on a quiet machine.
     await children.stopAll();
@@ -134,12 +120,10 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       );
 
     // --- Results ------------------------------------------------------------------------------------
-    const summaries = summarize(runs);
-    const byId = new Map(summaries.map((summary) => [summary.scenario, summary]));
-    const baseline = byId.get('auth-off')?.rps;
-    const baselineCpu = byId.get('auth-off')?.cpuUsPerReq;
-    const rpsOf = (id: string) => byId.get(id)?.rps;
-
+    const summaries = new ScenarioSummaries(runs);
+    const baseline = summaries.baselineRps;
+    const baselineCpu = summaries.baselineCpuUsPerReq;
+    const rpsOf = (id: string) => summaries.rps(id);
     print();
     print(
       `Results: median of ${args.rounds} rounds of ${args.durationS} s, ${args.connections} connections. CPU = the serving process only (load generator excluded);`,
@@ -164,7 +148,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
           'other load',
           'notes',
         ],
-        summaries.map((summary) => [
+        summaries.list.map((summary) => [
           scenarioInfo(summary.scenario).label,
           fmt(summary.rps),
           fmt(summary.p50Ms, 1),
@@ -180,104 +164,9 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       ),
     );
 
-    // Flood and JWKS budget.
-    const floodRuns = runs.filter((run) => run.scenario === 'jwt-flood');
-    let flood: Record<string, number> | undefined;
-    if (floodRuns.length > 0) {
-      const from = Math.min(...floodRuns.map((run) => run.extra.startedAt));
-      const to = Math.max(...floodRuns.map((run) => run.extra.finishedAt));
-      const floodSeconds = (to - from) / 1000;
-      flood = {
-        validRps: rpsOf('jwt-flood')!,
-        rejectedPerRun:
-          floodRuns.reduce((sum, run) => sum + Object.values(run.rejected).reduce((a, b) => a + b, 0), 0) /
-          floodRuns.length,
-        unknownKidPerRun: floodRuns.reduce((sum, run) => sum + (run.extra.unknownKid ?? 0), 0) / floodRuns.length,
-        jwksHitsDuringFloodRuns: floodRuns.reduce((sum, run) => sum + run.extra.jwksHits, 0),
-        jwksHitsFirstToLastFlood: jwks.hitsBetween(from, to),
-        floodSpanSeconds: floodSeconds,
-        allowedBySpan: tokenBucketBound(JWKS_REFETCHES_PER_MINUTE, floodSeconds),
-        jwksHitsWholeRun: jwksHitsTotal,
-        wholeRunSeconds: (runEndedAt - gatewayStartedAt) / 1000,
-      };
-    }
-
-    const cpuOf = (id: string) => byId.get(id)?.cpuUsPerReq;
-    const sessionCpu =
-      byId.get('session-store') && (cpuOf('session-store') ?? 0) + (byId.get('session-store')!.storeCpuUsPerReq ?? 0);
-    const goals: Goal[] = [
-      {
-        name: 'cached JWT >= 0.95x auth-off',
-        value: ratio(rpsOf('jwt-cached'), baseline),
-        min: 0.95,
-        cpuValue: ratio(baselineCpu, cpuOf('jwt-cached')),
-        pairedValue: pairedRatio(runs, 'jwt-cached', 'auth-off'),
-      },
-      {
-        name: 'uncached JWT >= 0.85x auth-off',
-        value: ratio(rpsOf('jwt-uncached'), baseline),
-        min: 0.85,
-        cpuValue: ratio(baselineCpu, cpuOf('jwt-uncached')),
-        pairedValue: pairedRatio(runs, 'jwt-uncached', 'auth-off'),
-      },
-      {
-        name: 'cached JWT >= 1.5x session store',
-        value: ratio(rpsOf('jwt-cached'), rpsOf('session-store')),
-        min: 1.5,
-        cpuValue: ratio(sessionCpu, cpuOf('jwt-cached')),
-        pairedValue: pairedRatio(runs, 'jwt-cached', 'session-store'),
-      },
-      {
-        name: 'flood: valid req/s >= 0.9x cached JWT',
-        value: ratio(rpsOf('jwt-flood'), rpsOf('jwt-cached')),
-        min: 0.9,
-        pairedValue: pairedRatio(runs, 'jwt-flood', 'jwt-cached'),
-      },
-    ];
-    if (args.compareBundle) {
-      const b = (id: string) => rpsOf(`${id}${VARIANT_SUFFIX}`);
-      const bCpu = (id: string) => cpuOf(`${id}${VARIANT_SUFFIX}`);
-      goals.push(
-        {
-          name: '[B] cached JWT >= 0.95x [B] auth-off',
-          value: ratio(b('jwt-cached'), b('auth-off')),
-          min: 0.95,
-          cpuValue: ratio(bCpu('auth-off'), bCpu('jwt-cached')),
-        },
-        {
-          name: '[B] uncached JWT >= 0.85x [B] auth-off',
-          value: ratio(b('jwt-uncached'), b('auth-off')),
-          min: 0.85,
-          cpuValue: ratio(bCpu('auth-off'), bCpu('jwt-uncached')),
-        },
-        {
-          name: '[B] cached JWT >= 1.5x session store',
-          value: ratio(b('jwt-cached'), rpsOf('session-store')),
-          min: 1.5,
-          cpuValue: ratio(sessionCpu, bCpu('jwt-cached')),
-        },
-        {
-          name: '[B] auth-off vs A auth-off',
-          value: ratio(b('auth-off'), baseline),
-          cpuValue: ratio(baselineCpu, bCpu('auth-off')),
-        },
-      );
-    }
-    if (flood) {
-      goals.push({
-        name: `flood: JWKS fetches <= budget (${JWKS_REFETCHES_PER_MINUTE}/min, burst ${JWKS_REFETCHES_PER_MINUTE})`,
-        value: flood['jwksHitsFirstToLastFlood']!,
-        max: flood['allowedBySpan']!,
-        note: `${flood['jwksHitsFirstToLastFlood']} fetches from the first flood run's start to the last one's end (${flood['floodSpanSeconds']!.toFixed(0)} s, allowed ${flood['allowedBySpan']})`,
-      });
-    }
-    if (cacheMemory) {
-      goals.push({
-        name: `cache alone: ${fmt(args.memoryEntries)} tokens, held <= ${fmt(GATEWAY_DEFAULT_CACHE_BOUNDS.maxEntries)}`,
-        value: cacheMemory.bounded.held,
-        max: GATEWAY_DEFAULT_CACHE_BOUNDS.maxEntries,
-      });
-    }
+    const floodRuns = floodRunsOf(runs);
+    const flood = floodFigures(runs, rpsOf('jwt-flood'), jwks, jwksFetches);
+    const goals = goalsFor({ summaries, runs, flood, cacheMemory, args });
     print();
     print('Targets (one run):');
     print(
@@ -302,16 +191,16 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
         `Flood (${Math.round(args.floodShare * 100)}% of requests carry a token with a random unknown kid, signed by an unknown key):`,
       );
       print(
-        `  valid traffic: ${fmt(flood['validRps'])} req/s = ${fmtRatio(ratio(flood['validRps'], rpsOf('jwt-cached')))} of the all-valid cached scenario; ${fmt(flood['rejectedPerRun'])} requests refused (401) per run` +
-          (Number.isFinite(flood['unknownKidPerRun'])
-            ? `, ${fmt(flood['unknownKidPerRun'])} of them counted as unknown_kid by the gateway`
+        `  valid traffic: ${fmt(flood.validRps)} req/s = ${fmtRatio(ratio(flood.validRps, rpsOf('jwt-cached')))} of the all-valid cached scenario; ${fmt(flood.rejectedPerRun)} requests refused (401) per run` +
+          (Number.isFinite(flood.unknownKidPerRun)
+            ? `, ${fmt(flood.unknownKidPerRun)} of them counted as unknown_kid by the gateway`
             : ''),
       );
       print(
-        `  JWKS stand-in: ${flood['jwksHitsDuringFloodRuns']} fetches during the ${floodRuns.length} flood runs; ${flood['jwksHitsFirstToLastFlood']} from the first flood run to the last (${flood['floodSpanSeconds']!.toFixed(0)} s; a bucket of ${JWKS_REFETCHES_PER_MINUTE}/min that starts full allows ${flood['allowedBySpan']})`,
+        `  JWKS stand-in: ${flood.jwksHitsDuringFloodRuns} fetches during the ${floodRuns.length} flood runs; ${flood.jwksHitsFirstToLastFlood} from the first flood run to the last (${flood.floodSpanSeconds.toFixed(0)} s; a bucket of ${JWKS_REFETCHES_PER_MINUTE}/min that starts full allows ${flood.allowedBySpan})`,
       );
       print(
-        `  whole run: ${flood['jwksHitsWholeRun']} JWKS fetches in ${flood['wholeRunSeconds']!.toFixed(0)} s after start-up (start-up itself: ${jwksHitsAtStart})`,
+        `  whole run: ${flood.jwksHitsWholeRun} JWKS fetches in ${flood.wholeRunSeconds.toFixed(0)} s after start-up (start-up itself: ${jwksFetches.atStartUp})`,
       );
     }
 
@@ -365,7 +254,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     // --- Files: JSON and the chart ---------------------------------------------------------------
     const outDir = path.resolve(args.outDir);
     await mkdir(outDir, { recursive: true });
-    const withRatios = summaries.map((summary) => ({
+    const withRatios = summaries.list.map((summary) => ({
       ...summary,
       label: scenarioInfo(summary.scenario).label,
       description: scenarioInfo(summary.scenario).description,
@@ -393,7 +282,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       runs,
     };
     await writeFile(path.join(outDir, 'latest.json'), `${JSON.stringify(results, jsonNumbers, 2)}\n`);
-    const bars: ChartBar[] = summaries.map((summary) => ({
+    const bars: ChartBar[] = summaries.list.map((summary) => ({
       label: scenarioInfo(summary.scenario).label,
       value: summary.rps,
       kind: scenarioInfo(summary.scenario).kind,
@@ -403,7 +292,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       ].join(''),
     }));
     const gatewayScale = Math.max(
-      ...summaries
+      ...summaries.list
         .filter((summary) => scenarioInfo(summary.scenario).kind !== 'reference')
         .map((summary) => summary.rps)
         .filter(Number.isFinite),
