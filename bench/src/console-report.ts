@@ -48,7 +48,7 @@ export function printSetUp(
 }
 
 export function printTargetsUp(targets: RunningTargets, seconds: number): void {
-  print(`processes up and answering in ${seconds.toFixed(1)} s: ${targets.targets().join(', ')}`);
+  print(`processes up and answering in ${seconds.toFixed(1)} s: ${targets.started().join(', ')}`);
 }
 
 export function printWarmUp(warmupS: number, seconds: number): void {

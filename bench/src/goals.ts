@@ -17,7 +17,7 @@ export interface GoalInputs {
   args: Pick<BenchArgs, 'compareBundle' | 'memoryEntries'>;
 }
 
-/** What the run is judged by (PASS/MISS, see stats.verdict); "[B]" ones with --compare-bundle are info or judged alike. */
+/** The targets a run is judged by (see stats.verdict); with --compare-bundle, the B bundle's too. */
 export function goalsFor({ summaries, runs, flood, cacheMemory, args }: GoalInputs): Goal[] {
   const rpsOf = (id: string) => summaries.rps(id);
   const cpuOf = (id: string) => summaries.cpuUsPerReq(id);

@@ -72,7 +72,7 @@ export async function probeGatewayMemory(
 
 export function peakRssPerProcess(targets: RunningTargets, children: ChildProcesses): PeakRssByProcess {
   const peakRss: PeakRssByProcess = {};
-  for (const endpoint of targets.all())
+  for (const endpoint of targets.endpoints())
     if (children.isRunning(endpoint.name)) peakRss[endpoint.name] = processMemory(children.pid(endpoint.name)).peakRss;
   return peakRss;
 }

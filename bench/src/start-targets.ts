@@ -18,28 +18,28 @@ export interface Endpoint {
 
 /** The processes serving this run's scenarios, by target, in the order they came up. */
 export class RunningTargets {
-  private readonly endpoints = new Map<Target, Endpoint>();
+  private readonly byTarget = new Map<Target, Endpoint>();
 
   add(target: Target, endpoint: Endpoint): void {
-    this.endpoints.set(target, endpoint);
+    this.byTarget.set(target, endpoint);
   }
 
   endpoint(target: Target): Endpoint {
-    const endpoint = this.endpoints.get(target);
+    const endpoint = this.byTarget.get(target);
     if (!endpoint) throw new Error(`${target} was not started: no selected scenario needs it`);
     return endpoint;
   }
 
   has(target: Target): boolean {
-    return this.endpoints.has(target);
+    return this.byTarget.has(target);
   }
 
-  targets(): Target[] {
-    return [...this.endpoints.keys()];
+  started(): Target[] {
+    return [...this.byTarget.keys()];
   }
 
-  all(): Endpoint[] {
-    return [...this.endpoints.values()];
+  endpoints(): Endpoint[] {
+    return [...this.byTarget.values()];
   }
 }
 
