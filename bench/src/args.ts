@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 export interface BenchArgs {
   /** Seconds of load per scenario per round. */
   durationS: number;
@@ -69,60 +71,97 @@ type NumericKey = Exclude<
   undefined
 >;
 
-const NUMERIC: Record<string, { key: NumericKey; min: number; max: number; integer: boolean }> = {
-  '--duration': { key: 'durationS', min: 1, max: 600, integer: false },
-  '--rounds': { key: 'rounds', min: 1, max: 50, integer: true },
-  '--connections': { key: 'connections', min: 1, max: 1000, integer: true },
-  '--warmup': { key: 'warmupS', min: 0, max: 120, integer: false },
-  '--pool': { key: 'poolSize', min: 10, max: 200_000, integer: true },
-  '--cache-entries': { key: 'cacheEntries', min: 1, max: 10_000_000, integer: true },
-  '--flood-share': { key: 'floodShare', min: 0.01, max: 0.5, integer: false },
-  '--memory': { key: 'memoryS', min: 0, max: 600, integer: false },
-  '--memory-entries': { key: 'memoryEntries', min: 0, max: 20_000_000, integer: true },
-  '--session-pool': { key: 'sessionPool', min: 1, max: 100, integer: true },
+interface NumericOption {
+  key: NumericKey;
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+const NUMERIC_OPTIONS: Record<string, NumericOption> = {
+  duration: { key: 'durationS', min: 1, max: 600, integer: false },
+  rounds: { key: 'rounds', min: 1, max: 50, integer: true },
+  connections: { key: 'connections', min: 1, max: 1000, integer: true },
+  warmup: { key: 'warmupS', min: 0, max: 120, integer: false },
+  pool: { key: 'poolSize', min: 10, max: 200_000, integer: true },
+  'cache-entries': { key: 'cacheEntries', min: 1, max: 10_000_000, integer: true },
+  'flood-share': { key: 'floodShare', min: 0.01, max: 0.5, integer: false },
+  memory: { key: 'memoryS', min: 0, max: 600, integer: false },
+  'memory-entries': { key: 'memoryEntries', min: 0, max: 20_000_000, integer: true },
+  'session-pool': { key: 'sessionPool', min: 1, max: 100, integer: true },
 };
 
-export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { ...DEFAULT_ARGS, gatewayNodeArgs: [] };
-  for (let i = 0; i < argv.length; i += 1) {
-    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = (): string => {
-      const next = inline ?? argv[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value\n${USAGE}`);
-      return next;
-    };
-    const numeric = NUMERIC[flag];
-    if (numeric) {
-      const raw = value();
-      const n = Number(raw);
-      if (
-        raw.trim() === '' ||
-        !Number.isFinite(n) ||
-        (numeric.integer && !Number.isInteger(n)) ||
-        n < numeric.min ||
-        n > numeric.max
-      ) {
-        throw new UsageError(
-          `${flag} must be ${numeric.integer ? 'an integer' : 'a number'} from ${numeric.min} to ${numeric.max}, got "${raw}"`,
-        );
-      }
-      args[numeric.key] = n;
-    } else if (flag === '--only') {
-      args.only = value()
+/** Applies one option's value to the args, or throws a UsageError naming `flag` as written. */
+type ApplyOption = (args: BenchArgs, value: string, flag: string) => void;
+
+// A Map, not an object: an option named like an Object.prototype member (--constructor) is unknown.
+const OPTIONS = new Map<string, ApplyOption>([
+  ...Object.entries(NUMERIC_OPTIONS).map(([name, option]): [string, ApplyOption] => [
+    name,
+    (args, value, flag) => void (args[option.key] = numberFrom(flag, value, option)),
+  ]),
+  [
+    'only',
+    (args, value) => {
+      args.only = value
         .split(',')
         .map((id) => id.trim())
         .filter(Boolean);
-    } else if (flag === '--gateway-node-arg') {
-      args.gatewayNodeArgs.push(value());
-    } else if (flag === '--gateway-bundle') {
-      args.gatewayBundle = value();
-    } else if (flag === '--compare-bundle') {
-      args.compareBundle = value();
-    } else if (flag === '--out') {
-      args.outDir = value();
-    } else {
-      throw new UsageError(flag === '--help' || flag === '-h' ? USAGE : `unknown option "${argv[i]}"\n${USAGE}`);
-    }
+    },
+  ],
+  ['gateway-node-arg', (args, value) => void args.gatewayNodeArgs.push(value)],
+  ['gateway-bundle', (args, value) => void (args.gatewayBundle = value)],
+  ['compare-bundle', (args, value) => void (args.compareBundle = value)],
+  ['out', (args, value) => void (args.outDir = value)],
+]);
+
+const PARSE_OPTIONS: ParseArgsConfig['options'] = {
+  ...Object.fromEntries([...OPTIONS.keys()].map((name) => [name, { type: 'string' }])),
+  help: { type: 'boolean', short: 'h' },
+};
+
+function numberFrom(flag: string, raw: string, option: NumericOption): number {
+  const n = Number(raw);
+  if (
+    raw.trim() === '' ||
+    !Number.isFinite(n) ||
+    (option.integer && !Number.isInteger(n)) ||
+    n < option.min ||
+    n > option.max
+  ) {
+    throw new UsageError(
+      `${flag} must be ${option.integer ? 'an integer' : 'a number'} from ${option.min} to ${option.max}, got "${raw}"`,
+    );
+  }
+  return n;
+}
+
+/** parseArgs splits a group of short flags (-hx) into one token each; this bench takes no such group. */
+function isOneOption(written: string, rawName: string): boolean {
+  return written === rawName || written.startsWith(`${rawName}=`);
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const args: BenchArgs = { ...DEFAULT_ARGS, gatewayNodeArgs: [] };
+  // Not strict: strict mode refuses a value that starts with a dash, and gateway node flags do
+  // (`--gateway-node-arg --cpu-prof`). The tokens, read in order, give this bench's own messages,
+  // the first problem on the command line first.
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: PARSE_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    const written = argv[token.index] ?? '';
+    const unknown = new UsageError(`unknown option "${written}"\n${USAGE}`);
+    if (token.kind !== 'option' || !isOneOption(written, token.rawName)) throw unknown;
+    if (token.name === 'help') throw new UsageError(USAGE);
+    const apply = OPTIONS.get(token.name);
+    if (!apply) throw unknown;
+    if (token.value === undefined) throw new UsageError(`${token.rawName} needs a value\n${USAGE}`);
+    apply(args, token.value, token.rawName);
   }
   if (args.poolSize <= args.cacheEntries) {
     throw new UsageError(

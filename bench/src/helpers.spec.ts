@@ -1,6 +1,6 @@
-import { parseBenchArgs, UsageError } from './args';
+import { DEFAULT_ARGS, parseBenchArgs, USAGE, UsageError } from './args';
 import { parseMachineTicks, parseStatCpuTicks, parseStatParentPid, parseStatusKb } from './proc';
-import { interleave, roundOrder, SCENARIOS, sliceFor } from './scenarios';
+import { interleave, roundOrder, SCENARIOS, selectScenarioIds, sliceFor, targetsOf } from './scenarios';
 
 describe('args', () => {
   it('defaults, and every option in both spellings', () => {
@@ -27,6 +27,73 @@ describe('args', () => {
     expect(() => parseBenchArgs(['--connections'])).toThrow(/needs a value/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown option/);
     expect(() => parseBenchArgs(['--pool', '100', '--cache-entries', '100'])).toThrow(/must exceed/);
+  });
+
+  it('keeps the rest of the defaults, and a fresh list of gateway node flags per parse', () => {
+    const args = parseBenchArgs(['--rounds', '3']);
+    expect(args).toEqual({ ...DEFAULT_ARGS, rounds: 3 });
+    args.gatewayNodeArgs.push('--inspect');
+    expect(DEFAULT_ARGS.gatewayNodeArgs).toEqual([]);
+    expect(parseBenchArgs([]).gatewayNodeArgs).toEqual([]);
+  });
+
+  it('takes values that start with a dash, repeats --gateway-node-arg, and the last of any other option', () => {
+    const args = parseBenchArgs([
+      '--gateway-node-arg',
+      '--cpu-prof',
+      '--gateway-node-arg=--cpu-prof-dir=/tmp/prof',
+      '--out=/tmp/out',
+      '--gateway-bundle',
+      'a.js',
+      '--gateway-bundle',
+      'b.js',
+      '--compare-bundle',
+      'c.js',
+      '--only',
+      ' auth-off , ,direct ',
+    ]);
+    expect(args.gatewayNodeArgs).toEqual(['--cpu-prof', '--cpu-prof-dir=/tmp/prof']);
+    expect(args).toMatchObject({ outDir: '/tmp/out', gatewayBundle: 'b.js', compareBundle: 'c.js' });
+    expect(args.only).toEqual(['auth-off', 'direct']);
+    expect(parseBenchArgs(['--warmup', '-0']).warmupS).toBe(-0);
+  });
+
+  it('accepts the bounds of each number and names the flag, the range and the value when out of them', () => {
+    expect(
+      parseBenchArgs(['--duration', '1', '--warmup', '0', '--memory', '0', '--memory-entries', '0']),
+    ).toMatchObject({ durationS: 1, warmupS: 0, memoryS: 0, memoryEntries: 0 });
+    expect(parseBenchArgs(['--flood-share', '0.5', '--session-pool', '100']).floodShare).toBe(0.5);
+    expect(() => parseBenchArgs(['--rounds', '1.5'])).toThrow('--rounds must be an integer from 1 to 50, got "1.5"');
+    expect(() => parseBenchArgs(['--duration='])).toThrow('--duration must be a number from 1 to 600, got ""');
+    expect(() => parseBenchArgs(['--duration', ' '])).toThrow('--duration must be a number from 1 to 600, got " "');
+    expect(() => parseBenchArgs(['--flood-share', '0.6'])).toThrow(
+      '--flood-share must be a number from 0.01 to 0.5, got "0.6"',
+    );
+    expect(() => parseBenchArgs(['--warmup', '-1'])).toThrow('--warmup must be a number from 0 to 120, got "-1"');
+    expect(() => parseBenchArgs(['--session-pool', '101'])).toThrow(/--session-pool must be an integer from 1 to 100/);
+    expect(() => parseBenchArgs(['--rounds', 'many'])).toThrow('got "many"');
+    // A flag after a numeric one is its value, not an option (as before parseArgs).
+    expect(() => parseBenchArgs(['--rounds', '--duration', '3'])).toThrow('got "--duration"');
+  });
+
+  it('reports the first problem on the command line, with the usage where the option itself is wrong', () => {
+    const usageLine = USAGE.split('\n')[0] ?? '';
+    expect(() => parseBenchArgs(['--only'])).toThrow(`--only needs a value\n${usageLine}`);
+    expect(() => parseBenchArgs(['--frobnicate=3'])).toThrow(`unknown option "--frobnicate=3"\n${usageLine}`);
+    expect(() => parseBenchArgs(['results'])).toThrow('unknown option "results"');
+    expect(() => parseBenchArgs(['--'])).toThrow('unknown option "--"');
+    expect(() => parseBenchArgs(['-x'])).toThrow('unknown option "-x"');
+    expect(() => parseBenchArgs(['-hx'])).toThrow('unknown option "-hx"');
+    expect(() => parseBenchArgs(['--constructor', 'x'])).toThrow('unknown option "--constructor"');
+    expect(() => parseBenchArgs(['--rounds', 'x', '--frobnicate'])).toThrow('--rounds must be');
+    expect(() => parseBenchArgs(['--frobnicate', '--rounds', 'x'])).toThrow('unknown option "--frobnicate"');
+    expect(() => parseBenchArgs(['--rounds', 'x', '--rounds', '3'])).toThrow('got "x"');
+  });
+
+  it('answers --help and -h with the usage alone', () => {
+    for (const flag of ['--help', '-h']) {
+      expect(() => parseBenchArgs(['--rounds', '3', flag])).toThrow(new UsageError(USAGE));
+    }
   });
 });
 
@@ -68,6 +135,20 @@ describe('scenarios', () => {
       [1, 4, 7],
       [2, 5, 8],
     ]);
+  });
+
+  it('selects all scenarios, or --only ones in the usual order, then B twins of the compared ones', () => {
+    expect(selectScenarioIds(undefined, undefined)).toEqual(SCENARIOS.map((scenario) => scenario.id));
+    expect(selectScenarioIds(['direct', 'auth-off'], undefined)).toEqual(['auth-off', 'direct']);
+    expect(selectScenarioIds(['direct', 'jwt-cached', 'auth-off'], 'other.js')).toEqual([
+      'auth-off',
+      'jwt-cached',
+      'direct',
+      'auth-off@B',
+      'jwt-cached@B',
+    ]);
+    expect(() => selectScenarioIds(['auth-of'], undefined)).toThrow('unknown scenario "auth-of"');
+    expect([...targetsOf(['auth-off', 'jwt-cached@B', 'direct'])]).toEqual(['gateway', 'gateway-b', 'upstream']);
   });
 
   it('puts one flood request in every period', () => {

@@ -95,6 +95,14 @@ export function machineBusyUs(): number {
   return (machineTicks().busy * 1e6) / clockTicksPerSecond();
 }
 
+/** Share of the whole machine busy over `ms` while this process waits. */
+export async function backgroundLoad(ms: number): Promise<number> {
+  const before = machineTicks();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = machineTicks();
+  return (after.busy - before.busy) / Math.max(1, after.total - before.total);
+}
+
 export interface MachineInfo {
   cpuModel: string;
   cores: number;

@@ -119,6 +119,13 @@ export class ChildProcesses {
   }
 }
 
+/** Only PATH and HOME are inherited: a setting exported in the caller's shell (LOG_LEVEL, JWT_*) must not change what is measured. */
+export function minimalEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
+  if (process.env['HOME']) env['HOME'] = process.env['HOME'];
+  return { ...env, ...extra };
+}
+
 /** Polls a URL until it answers 200. */
 export async function waitForHttp(url: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,823 +1,119 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { getFreePort } from '@jwt-msa/local-postgres';
-import { DEFAULT_ARGS, type BenchArgs } from './args';
-import type { CacheMemoryResult } from './cache-memory';
-import { startJwksStandIn, type JwksStandIn } from './jwks-server';
-import { runLoad, type LoadRequest } from './load';
-import { sumMetric } from '@jwt-msa/cluster';
-import { machineBusyUs, machineInfo, machineTicks, processCpuUs, processMemory, processTreeCpuUs } from './proc';
-import { ChildProcesses, waitForHttp } from './processes';
-import { fmt, fmtBytes, fmtRatio, formatTable, renderBarChart, type ChartBar } from './report';
+import type { BenchArgs } from './args';
+import { SESSIONS } from './bench-settings';
 import {
-  baseScenarioId,
-  COMPARED_SCENARIOS,
-  interleave,
-  PROTECTED_PATH,
-  PUBLIC_PATH,
-  roundOrder,
-  scenarioInfo,
-  SCENARIOS,
-  sliceFor,
-  VARIANT_SUFFIX,
-  type Target,
-} from './scenarios';
-import { startSessionStore, type SessionStore } from './session-store';
-import {
-  pairedRatio,
-  ratio,
-  summarize,
-  tokenBucketBound,
-  verdict,
-  type RunResult,
-  type ScenarioSummary,
-  type Target as Goal,
-} from './stats';
-import { newBenchKey, signTokensInWorkers } from './tokens';
+  printBackground,
+  printCacheHits,
+  printCacheMemoryProbe,
+  printFlood,
+  printGoals,
+  printHeader,
+  printMemory,
+  printResults,
+  printRun,
+  printSetUp,
+  printTargetsUp,
+  printWarmUp,
+  printWrote,
+} from './console-report';
+import { countJwksFetches, floodFigures } from './flood';
+import { goalsFor } from './goals';
+import { startJwksStandIn } from './jwks-server';
+import { ScenarioMeasurer } from './measure';
+import { peakRssPerProcess, probeCacheMemory, probeGatewayMemory, type MemoryFigures } from './memory-probes';
+import { backgroundLoad, machineInfo } from './proc';
+import { RequestPlans } from './request-plans';
+import { writeResultFiles } from './result-files';
+import { measureRounds, warmUp } from './rounds';
+import { RunResources } from './run-resources';
+import { checkTargetsAnswer } from './sanity-check';
+import { selectScenarioIds, targetsOf } from './scenarios';
+import { startSessionStore } from './session-store';
+import { existingGatewayBundle, startTargets } from './start-targets';
+import { startStopwatch } from './stopwatch';
+import { ScenarioSummaries } from './summaries';
+import { newPoolKeys, signTokenPools } from './token-pools';
 
-export const ISSUER = 'http://localhost:8080';
-export const AUDIENCE = 'jwt-msa-api';
-export const JWKS_REFETCHES_PER_MINUTE = 10;
-/** Tokens live long enough for any run; the signer is the product's own. */
-const TOKEN_TTL_SECONDS = 3600;
-const FLOOD_TOKENS_PER_CONNECTION = 40;
-const SESSIONS = 5000;
-const SESSIONS_PER_CONNECTION = 20;
-/**
- * The gateway's verified-token cache is made smaller than the pool of distinct tokens for this
- * run (VERIFIED_TOKEN_CACHE_MAX_ENTRIES), so the cache-miss scenario really misses.
- */
-export const GATEWAY_CACHE_ENTRIES_ENV = 'VERIFIED_TOKEN_CACHE_MAX_ENTRIES';
-/** The gateway's default cache bounds (apps/gateway/src/config.ts): what the memory probe uses. */
-export const GATEWAY_DEFAULT_CACHE_BOUNDS = { maxEntries: 100_000, maxBytes: 64 * 2 ** 20 };
-/** The gateway's cache lookups by result (hit, miss), read from its admin /metrics. */
-const CACHE_METRIC = 'gateway_verified_token_cache_lookups_total';
-
-interface Endpoint {
-  origin: string;
-  name: string;
-  adminOrigin?: string;
-}
-
-const print = (line = '') => process.stdout.write(`${line}\n`);
-
-function minimalEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
-  if (process.env['HOME']) env['HOME'] = process.env['HOME'];
-  return { ...env, ...extra };
-}
-
-async function metricsText(endpoint: Endpoint): Promise<string> {
-  if (!endpoint.adminOrigin) return '';
-  try {
-    return await (await fetch(`${endpoint.adminOrigin}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
-  } catch {
-    return '';
-  }
-}
-
-/** `npm run bench`: see docs/benchmark.md. */
+/** `npm run bench`: see docs/benchmark.md. The steps of a run, in order; each lives in its own module. */
 export async function runBench(args: BenchArgs, bundleFile: string): Promise<void> {
-  const gatewayBundle = path.resolve(args.gatewayBundle);
-  if (!existsSync(gatewayBundle))
-    throw new Error(
-      `${gatewayBundle} is missing: build it with "node tools/build-app.mjs gateway" (npm run bench does)`,
-    );
-  const selected = SCENARIOS.map((scenario) => scenario.id).filter((id) => !args.only || args.only.includes(id));
-  const scenarioIds = args.compareBundle
-    ? [...selected, ...selected.filter((id) => COMPARED_SCENARIOS.includes(id)).map((id) => `${id}${VARIANT_SUFFIX}`)]
-    : selected;
-  for (const id of args.only ?? []) scenarioInfo(id);
-  const needs = (target: Target) => scenarioIds.some((id) => scenarioInfo(id).target === target);
-
-  const work = await mkdtemp(path.join(tmpdir(), 'jwt-msa-bench-'));
-  const children = new ChildProcesses();
-  let store: SessionStore | undefined;
-  let jwks: JwksStandIn | undefined;
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () => {
-    cleaned ??= (async () => {
-      await children.stopAll().catch(() => undefined);
-      await store?.pg.stop().catch(() => undefined);
-      await jwks?.close().catch(() => undefined);
-      await rm(work, { recursive: true, force: true }).catch(() => undefined);
-    })();
-    return cleaned;
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: stopping every process the bench started...\n`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // stdout closed under us (e.g. `npm run bench | head`): still stop everything we started.
-  const onStdoutError = () => void cleanup().finally(() => process.exit(1));
-  process.stdout.once('error', onStdoutError);
-
+  const gatewayBundle = existingGatewayBundle(args.gatewayBundle);
+  const scenarioIds = selectScenarioIds(args.only, args.compareBundle);
+  const needed = targetsOf(scenarioIds);
+  const resources = await RunResources.open();
+  const { children, workDir } = resources;
   try {
     const machine = machineInfo();
     const date = new Date();
-    print(`jwt-msa gateway benchmark, ${date.toISOString()}`);
-    if (args.gatewayBundle !== DEFAULT_ARGS.gatewayBundle) print(`gateway bundle: ${args.gatewayBundle}`);
-    if (args.compareBundle) print(`compared with ("[B]" rows): ${args.compareBundle}`);
-    print(
-      `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform})`,
-    );
-    print(
-      `load: autocannon, ${args.connections} keep-alive connections, ${args.rounds} rounds x ${args.durationS} s per scenario (interleaved), warm-up ${args.warmupS} s`,
-    );
-    const idleBusy = await backgroundLoad(2000);
-    print(
-      `background: the machine was ${fmt(idleBusy * 100)}% busy during 2 s before the bench started${idleBusy > 0.1 ? ' (other processes: expect noisy, lower figures)' : ''}`,
-    );
-    print();
+    printHeader(args, date, machine);
+    const backgroundBusy = await backgroundLoad(2000);
+    printBackground(backgroundBusy);
 
-    // --- Set-up: keys and token pools (worker threads), the session store, the stand-ins -------------
-    let t = Date.now();
-    const [issuerKey, strangerKey] = await Promise.all([newBenchKey(), newBenchKey()]);
-    const floodCount = args.connections * FLOOD_TOKENS_PER_CONNECTION;
-    const signing = (async () => {
-      const job = { issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TOKEN_TTL_SECONDS };
-      const valid = await signTokensInWorkers(
-        { ...job, pem: issuerKey.pem, count: args.poolSize + 1, firstIndex: 0, randomKids: false },
-        bundleFile,
-      );
-      const flood = await signTokensInWorkers(
-        { ...job, pem: strangerKey.pem, count: floodCount, firstIndex: 500_000, randomKids: true },
-        bundleFile,
-      );
-      return { cached: valid[0]!, pool: valid.slice(1), flood };
-    })();
-    const storeStarting = needs('session-gateway') ? startSessionStore(work, SESSIONS) : undefined;
-    const [tokens, startedStore] = await Promise.all([signing, storeStarting]);
-    store = startedStore;
-    print(
-      `set-up: ${args.poolSize + 1} valid tokens + ${floodCount} unknown-kid tokens signed (RS256, ${tokens.cached.length} bytes each)${store ? `, PostgreSQL with ${SESSIONS} sessions` : ''} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
-    );
+    const setUpTime = startStopwatch();
+    const keys = await newPoolKeys();
+    const [tokens, store] = await Promise.all([
+      signTokenPools(keys, args, bundleFile),
+      needed.has('session-gateway') ? startSessionStore(workDir, SESSIONS) : undefined,
+    ]);
+    if (store) resources.closeAtEnd(() => store.pg.stop());
+    printSetUp(args, tokens, store !== undefined, setUpTime.seconds());
 
-    t = Date.now();
-    jwks = await startJwksStandIn([issuerKey.publicJwk]);
-    const upstream = await children.startAndWait({
-      name: 'upstream',
-      file: bundleFile,
-      args: ['--role', 'upstream'],
-      env: minimalEnv({}),
-      logFile: path.join(work, 'upstream.log'),
+    const startUpTime = startStopwatch();
+    const jwks = await startJwksStandIn([keys.issuer.publicJwk]);
+    resources.closeAtEnd(() => jwks.close());
+    const targets = await startTargets({ args, gatewayBundle, bundleFile, workDir, children, jwks, store, needed });
+    const jwksFetchesAtStartUp = jwks.hits.length;
+    const plans = new RequestPlans(tokens, store?.sessionIds ?? [], args);
+    await checkTargetsAnswer(scenarioIds, targets, plans, children);
+    printTargetsUp(targets, startUpTime.seconds());
+
+    const measurer = new ScenarioMeasurer({
+      targets,
+      children,
+      jwks,
+      store,
+      plans,
+      connections: args.connections,
+      cores: machine.cores,
     });
-    const upstreamOrigin = `http://127.0.0.1:${upstream.message.port}`;
-    const endpoints: Partial<Record<Target, Endpoint>> = { upstream: { origin: upstreamOrigin, name: 'upstream' } };
-
-    const startGateway = async (
-      name: 'gateway' | 'gateway-log-info' | 'gateway-b',
-      logLevel: string,
-      bundle = gatewayBundle,
-    ): Promise<Endpoint> => {
-      const [port, adminPort] = [await getFreePort(), await getFreePort()];
-      children.start({
-        name,
-        file: bundle,
-        execArgv: args.gatewayNodeArgs,
-        logFile: path.join(work, `${name}.log`),
-        env: minimalEnv({
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          ADMIN_PORT: String(adminPort),
-          INSTANCE_ID: name,
-          LOG_LEVEL: logLevel,
-          AUTH_SERVICE_URLS: jwks!.url,
-          JWKS_URLS: `${jwks!.url}/.well-known/jwks.json`,
-          CATALOG_SERVICE_URLS: upstreamOrigin,
-          ORDERS_SERVICE_URLS: upstreamOrigin,
-          PROFILE_SERVICE_URLS: upstreamOrigin,
-          JWT_ISSUER: ISSUER,
-          JWT_AUDIENCE: AUDIENCE,
-          JWKS_REFETCHES_PER_MINUTE: String(JWKS_REFETCHES_PER_MINUTE),
-          [GATEWAY_CACHE_ENTRIES_ENV]: String(args.cacheEntries),
-        }),
-      });
-      const origin = `http://127.0.0.1:${port}`;
-      await waitForHttp(`${origin}/readyz`, 30_000, () => children.isRunning(name)).catch((error: Error) => {
-        throw new Error(`${error.message}\n${children.logTail(name)}`);
-      });
-      return { origin, name, adminOrigin: `http://127.0.0.1:${adminPort}` };
-    };
-
-    const starting: Array<Promise<void>> = [];
-    if (needs('gateway'))
-      starting.push(startGateway('gateway', 'warn').then((endpoint) => void (endpoints.gateway = endpoint)));
-    if (needs('gateway-b'))
-      starting.push(
-        startGateway('gateway-b', 'warn', path.resolve(args.compareBundle!)).then(
-          (endpoint) => void (endpoints['gateway-b'] = endpoint),
-        ),
-      );
-    if (needs('gateway-log-info'))
-      starting.push(
-        startGateway('gateway-log-info', 'info').then((endpoint) => void (endpoints['gateway-log-info'] = endpoint)),
-      );
-    if (needs('plain-proxy')) {
-      starting.push(
-        children
-          .startAndWait({
-            name: 'plain-proxy',
-            file: bundleFile,
-            args: ['--role', 'plain-proxy'],
-            env: minimalEnv({ UPSTREAM_URL: upstreamOrigin }),
-            logFile: path.join(work, 'plain-proxy.log'),
-          })
-          .then(
-            ({ message }) =>
-              void (endpoints['plain-proxy'] = { origin: `http://127.0.0.1:${message.port}`, name: 'plain-proxy' }),
-          ),
-      );
-    }
-    if (store) {
-      starting.push(
-        children
-          .startAndWait({
-            name: 'session-gateway',
-            file: bundleFile,
-            args: ['--role', 'session-gateway'],
-            env: minimalEnv({
-              UPSTREAM_URL: upstreamOrigin,
-              DATABASE_URL: store.databaseUrl,
-              SESSION_POOL_SIZE: String(args.sessionPool),
-              LOG_LEVEL: 'warn',
-            }),
-            logFile: path.join(work, 'session-gateway.log'),
-          })
-          .then(
-            ({ message }) =>
-              void (endpoints['session-gateway'] = {
-                origin: `http://127.0.0.1:${message.port}`,
-                name: 'session-gateway',
-              }),
-          ),
-      );
-    }
-    await Promise.all(starting);
-    const jwksHitsAtStart = jwks.hits.length;
-
-    // --- What each scenario sends, per connection -------------------------------------------------
-    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-    const floodPeriod = Math.round(1 / args.floodShare);
-    let uncachedCursor = 0;
-    const advanceCursor = (id: string, responses: number) => {
-      // A quarter more than were sent: connections that ran ahead of the average do not start on tokens they just used.
-      if (baseScenarioId(id) === 'jwt-uncached')
-        uncachedCursor = (uncachedCursor + Math.ceil(responses * 1.25)) % tokens.pool.length;
-    };
-    const plans: Record<string, (connection: number) => LoadRequest[]> = {
-      'auth-off': () => [{ path: PUBLIC_PATH, headers: bearer(tokens.cached) }],
-      'auth-off-log-info': () => [{ path: PUBLIC_PATH, headers: bearer(tokens.cached) }],
-      'jwt-cached': () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }],
-      // Each run continues where the previous one stopped in the pool (see `uncachedCursor`), so a
-      // token comes back only after the whole pool has gone by: more than the cache can hold.
-      'jwt-uncached': (c) =>
-        sliceFor(rotate(tokens.pool, uncachedCursor), c, args.connections).map((token) => ({
-          path: PROTECTED_PATH,
-          headers: bearer(token),
-        })),
-      'jwt-flood': (c) =>
-        interleave<LoadRequest>(
-          { path: PROTECTED_PATH, headers: bearer(tokens.cached) },
-          sliceFor(tokens.flood, c, args.connections).map((token) => ({
-            path: PROTECTED_PATH,
-            headers: bearer(token),
-          })),
-          floodPeriod,
-        ),
-      'session-store': (c) =>
-        sliceFor(store?.sessionIds ?? [], c, Math.ceil(SESSIONS / SESSIONS_PER_CONNECTION)).map((id) => ({
-          path: PROTECTED_PATH,
-          headers: { authorization: `Session ${id}` },
-        })),
-      'plain-proxy': () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }],
-      direct: () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }],
-    };
-
-    // --- Sanity: every target answers as expected before anything is measured ----------------------
-    const expectStatus = async (id: string, status: number, headers: Record<string, string>, requestPath: string) => {
-      const endpoint = endpoints[scenarioInfo(id).target]!;
-      const response = await fetch(`${endpoint.origin}${requestPath}`, { headers });
-      await response.arrayBuffer();
-      if (response.status !== status)
-        throw new Error(
-          `sanity check: ${id} answered ${response.status}, expected ${status}\n${children.logTail(endpoint.name)}`,
-        );
-    };
-    for (const id of scenarioIds) {
-      const first = plans[baseScenarioId(id)]!(0)[0]!;
-      await expectStatus(id, 200, first.headers as Record<string, string>, first.path);
-    }
-    if (scenarioIds.includes('session-store'))
-      await expectStatus('session-store', 401, { authorization: 'Session no-such-session-0000000000' }, PROTECTED_PATH);
-    if (scenarioIds.includes('jwt-cached')) await expectStatus('jwt-cached', 401, {}, PROTECTED_PATH);
-    print(
-      `processes up and answering in ${((Date.now() - t) / 1000).toFixed(1)} s: ${Object.keys(endpoints).join(', ')}`,
+    const warmUpTime = startStopwatch();
+    await warmUp(measurer, scenarioIds, args.warmupS);
+    printWarmUp(args.warmupS, warmUpTime.seconds());
+    const runs = await measureRounds(measurer, scenarioIds, args.rounds, args.durationS, (run) =>
+      printRun(run, args.rounds),
     );
 
-    // --- One measured (or warm-up) run --------------------------------------------------------------
-    const measure = async (id: string, durationS: number, round: number): Promise<RunResult> => {
-      const info = scenarioInfo(id);
-      const endpoint = endpoints[info.target]!;
-      const pid = children.pid(endpoint.name);
-      const metricsBefore = await metricsText(endpoint);
-      const jwksBefore = jwks!.hits.length;
-      const storeBefore = info.target === 'session-gateway' && store ? processTreeCpuUs(store.pg.pid) : undefined;
-      const oursBefore = processTreeCpuUs(process.pid);
-      const busyBefore = machineBusyUs();
-      const machineBefore = machineTicks();
-      const selfBefore = process.cpuUsage();
-      const cpuBefore = processCpuUs(pid);
-      const started = Date.now();
-      const load = await runLoad({
-        origin: endpoint.origin,
-        connections: args.connections,
-        durationS,
-        requestsFor: plans[baseScenarioId(id)]!,
-      });
-      const cpuAfter = processCpuUs(pid);
-      const self = process.cpuUsage(selfBefore);
-      const machineAfter = machineTicks();
-      const busyAfter = machineBusyUs();
-      const oursAfter = processTreeCpuUs(process.pid);
-      const storeAfter = storeBefore !== undefined && store ? processTreeCpuUs(store.pg.pid) : undefined;
-      const finished = Date.now();
-      const metricsAfter = await metricsText(endpoint);
-      const responses = load.ok + Object.values(load.rejected).reduce((a, b) => a + b, 0);
-      advanceCursor(id, responses);
-      const [p50, p99] = load.latencies.percentiles(50, 99);
-      const delta = (name: string, labels: Record<string, string> = {}) =>
-        sumMetric(metricsAfter, name, labels) - sumMetric(metricsBefore, name, labels);
-      const extra: Record<string, number> = {
-        startedAt: started,
-        finishedAt: finished,
-        jwksHits: jwks!.hits.length - jwksBefore,
-      };
-      if (endpoint.adminOrigin) {
-        extra['verifiedOk'] = delta('gateway_token_verifications_total', { outcome: 'ok' });
-        extra['unknownKid'] = delta('gateway_token_verifications_total', { outcome: 'unknown_kid' });
-        extra['jwksFetchesMetric'] = delta('gateway_jwks_fetches_total');
-        extra['cacheHits'] = delta(CACHE_METRIC, { result: 'hit' });
-        extra['cacheMisses'] = delta(CACHE_METRIC, { result: 'miss' });
-      }
-      return {
-        scenario: id,
-        round,
-        ok: load.ok,
-        rejected: load.rejected,
-        errors: load.errors,
-        timeouts: load.timeouts,
-        seconds: load.seconds,
-        rps: load.ok / load.seconds,
-        p50Ms: p50!,
-        p99Ms: p99!,
-        cpuUsPerReq: responses > 0 ? (cpuAfter - cpuBefore) / responses : Number.NaN,
-        ...(storeBefore !== undefined &&
-          storeAfter !== undefined && { storeCpuUsPerReq: (storeAfter - storeBefore) / responses }),
-        machineBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
-        otherLoad: Math.max(
-          0,
-          (busyAfter - busyBefore - (oursAfter - oursBefore)) / (load.seconds * 1e6 * machine.cores),
-        ),
-        loadgenCores: (self.user + self.system) / 1e6 / load.seconds,
-        extra,
-      };
-    };
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 300));
-
-    // --- Warm-up, then interleaved rounds -------------------------------------------------------------
-    if (args.warmupS > 0) {
-      t = Date.now();
-      // The flood is not warmed up: its JWKS refetch budget is counted from its first measured run.
-      for (const id of scenarioIds.filter((scenario) => scenario !== 'jwt-flood')) {
-        await measure(id, args.warmupS, 0);
-        await pause();
-      }
-      print(`warm-up: ${((Date.now() - t) / 1000).toFixed(0)} s`);
-    }
-    print();
-    const runs: RunResult[] = [];
-    for (let round = 1; round <= args.rounds; round += 1) {
-      for (const id of roundOrder(scenarioIds, round - 1)) {
-        const run = await measure(id, args.durationS, round);
-        runs.push(run);
-        const rejected = Object.entries(run.rejected)
-          .map(([code, count]) => `${count}x${code}`)
-          .join(' ');
-        print(
-          `  round ${round}/${args.rounds}  ${id.padEnd(18)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50Ms, 1).padStart(5)} ms  p99 ${fmt(run.p99Ms, 1).padStart(5)} ms  ${fmt(run.cpuUsPerReq).padStart(5)} µs/req${rejected ? `  non-2xx: ${rejected}` : ''}${run.errors ? `  errors: ${run.errors}` : ''}`,
-        );
-        await pause();
-      }
-    }
-
-    // --- Memory (a): the gateway's RSS under a long run of distinct valid tokens ----------------------
-    let gatewayMemory: Record<string, number> | undefined;
-    if (args.memoryS > 0 && endpoints.gateway) {
-      const pid = children.pid('gateway');
-      const before = processMemory(pid);
-      let maxRss = before.rss;
-      const sampler = setInterval(() => {
-        maxRss = Math.max(maxRss, processMemory(pid).rss);
-      }, 250);
-      const load = await runLoad({
-        origin: endpoints.gateway.origin,
-        connections: args.connections,
-        durationS: args.memoryS,
-        requestsFor: plans['jwt-uncached']!,
-      });
-      clearInterval(sampler);
-      advanceCursor('jwt-uncached', load.ok);
-      const after = processMemory(pid);
-      gatewayMemory = {
-        seconds: load.seconds,
-        requests: load.ok,
-        distinctTokens: Math.min(load.ok, tokens.pool.length),
-        rssBefore: before.rss,
-        maxRssDuring: Math.max(maxRss, after.rss),
-        rssAfter: after.rss,
-        peakRssLifetime: after.peakRss,
-      };
-    }
-    const peakRss: Record<string, number> = {};
-    for (const endpoint of Object.values(endpoints))
-      if (children.isRunning(endpoint.name))
-        peakRss[endpoint.name] = processMemory(children.pid(endpoint.name)).peakRss;
-    const jwksHitsTotal = jwks.hits.length - jwksHitsAtStart;
-    const runEndedAt = Date.now();
-    const gatewayStartedAt = jwks.hits[0] ?? runEndedAt;
-
+    const gatewayMemory = await probeGatewayMemory(targets, children, plans, tokens.pool.length, args);
+    const peakRss = peakRssPerProcess(targets, children);
+    const jwksFetches = countJwksFetches(jwks, jwksFetchesAtStartUp);
     // The load is over: stop the servers so the memory probes below run on a quiet machine.
     await children.stopAll();
     await store?.pg.stop();
+    const probeTime = startStopwatch();
+    const cacheMemory = await probeCacheMemory(children, bundleFile, workDir, args.memoryEntries);
+    printCacheMemoryProbe(cacheMemory, args.memoryEntries, probeTime.seconds());
+    const memory: MemoryFigures = { gateway: gatewayMemory, peakRss, cache: cacheMemory };
 
-    // --- Memory (b): VerifiedTokenCache alone, 1M distinct tokens, bounded vs unbounded -----------------
-    let cacheMemory: { bounded: CacheMemoryResult; unbounded: CacheMemoryResult } | undefined;
-    if (args.memoryEntries > 0) {
-      t = Date.now();
-      const probe = (name: string, maxEntries: string, maxBytes: string) =>
-        children
-          .startAndWait<CacheMemoryResult>(
-            {
-              name,
-              file: bundleFile,
-              args: ['--role', 'cache-memory'],
-              env: minimalEnv({ ENTRIES: String(args.memoryEntries), MAX_ENTRIES: maxEntries, MAX_BYTES: maxBytes }),
-              execArgv: ['--expose-gc', '--max-old-space-size=8192'],
-              logFile: path.join(work, `${name}.log`),
-            },
-            'result',
-            600_000,
-          )
-          .then(({ message }) => message);
-      const [bounded, unbounded] = await Promise.all([
-        probe(
-          'cache-bounded',
-          String(GATEWAY_DEFAULT_CACHE_BOUNDS.maxEntries),
-          String(GATEWAY_DEFAULT_CACHE_BOUNDS.maxBytes),
-        ),
-        probe('cache-unbounded', 'Infinity', 'Infinity'),
-      ]);
-      await children.stopAll();
-      cacheMemory = { bounded, unbounded };
-      print(
-        `memory probe: ${fmt(args.memoryEntries)} synthetic tokens through VerifiedTokenCache, bounded and unbounded, in ${((Date.now() - t) / 1000).toFixed(0)} s`,
-      );
-    }
-
-    // --- Results ------------------------------------------------------------------------------------
-    const summaries = summarize(runs);
-    const byId = new Map(summaries.map((summary) => [summary.scenario, summary]));
-    const baseline = byId.get('auth-off')?.rps;
-    const baselineCpu = byId.get('auth-off')?.cpuUsPerReq;
-    const rpsOf = (id: string) => byId.get(id)?.rps;
-
-    print();
-    print(
-      `Results: median of ${args.rounds} rounds of ${args.durationS} s, ${args.connections} connections. CPU = the serving process only (load generator excluded);`,
-    );
-    print(
-      '"by CPU" = auth-off CPU per request / this CPU per request (the capacity ratio when the proxy\'s core is the bottleneck; steadier than req/s on a busy machine);',
-    );
-    print(
-      '"(min)" = the lowest CPU per request of the rounds (noise only adds to it); "other load" = share of the machine used by processes the bench did not start.',
-    );
-    print(
-      formatTable(
-        [
-          'scenario',
-          'req/s',
-          'p50 ms',
-          'p99 ms',
-          'CPU µs/req',
-          '(min)',
-          'vs auth-off',
-          'by CPU',
-          'other load',
-          'notes',
-        ],
-        summaries.map((summary) => [
-          scenarioInfo(summary.scenario).label,
-          fmt(summary.rps),
-          fmt(summary.p50Ms, 1),
-          fmt(summary.p99Ms, 1),
-          fmt(summary.cpuUsPerReq),
-          fmt(summary.cpuUsPerReqMin),
-          fmtRatio(ratio(summary.rps, baseline)),
-          fmtRatio(ratio(baselineCpu, summary.cpuUsPerReq)),
-          `${fmt(summary.otherLoad * 100)}%`,
-          notesFor(summary, runs),
-        ]),
-        ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
-      ),
-    );
-
-    // Flood and JWKS budget.
-    const floodRuns = runs.filter((run) => run.scenario === 'jwt-flood');
-    let flood: Record<string, number> | undefined;
-    if (floodRuns.length > 0) {
-      const from = Math.min(...floodRuns.map((run) => run.extra!['startedAt']!));
-      const to = Math.max(...floodRuns.map((run) => run.extra!['finishedAt']!));
-      const floodSeconds = (to - from) / 1000;
-      flood = {
-        validRps: rpsOf('jwt-flood')!,
-        rejectedPerRun:
-          floodRuns.reduce((sum, run) => sum + Object.values(run.rejected).reduce((a, b) => a + b, 0), 0) /
-          floodRuns.length,
-        unknownKidPerRun: floodRuns.reduce((sum, run) => sum + (run.extra!['unknownKid'] ?? 0), 0) / floodRuns.length,
-        jwksHitsDuringFloodRuns: floodRuns.reduce((sum, run) => sum + run.extra!['jwksHits']!, 0),
-        jwksHitsFirstToLastFlood: jwks.hitsBetween(from, to),
-        floodSpanSeconds: floodSeconds,
-        allowedBySpan: tokenBucketBound(JWKS_REFETCHES_PER_MINUTE, floodSeconds),
-        jwksHitsWholeRun: jwksHitsTotal,
-        wholeRunSeconds: (runEndedAt - gatewayStartedAt) / 1000,
-      };
-    }
-
-    const cpuOf = (id: string) => byId.get(id)?.cpuUsPerReq;
-    const sessionCpu =
-      byId.get('session-store') && (cpuOf('session-store') ?? 0) + (byId.get('session-store')!.storeCpuUsPerReq ?? 0);
-    const goals: Goal[] = [
-      {
-        name: 'cached JWT >= 0.95x auth-off',
-        value: ratio(rpsOf('jwt-cached'), baseline),
-        min: 0.95,
-        cpuValue: ratio(baselineCpu, cpuOf('jwt-cached')),
-        pairedValue: pairedRatio(runs, 'jwt-cached', 'auth-off'),
-      },
-      {
-        name: 'uncached JWT >= 0.85x auth-off',
-        value: ratio(rpsOf('jwt-uncached'), baseline),
-        min: 0.85,
-        cpuValue: ratio(baselineCpu, cpuOf('jwt-uncached')),
-        pairedValue: pairedRatio(runs, 'jwt-uncached', 'auth-off'),
-      },
-      {
-        name: 'cached JWT >= 1.5x session store',
-        value: ratio(rpsOf('jwt-cached'), rpsOf('session-store')),
-        min: 1.5,
-        cpuValue: ratio(sessionCpu, cpuOf('jwt-cached')),
-        pairedValue: pairedRatio(runs, 'jwt-cached', 'session-store'),
-      },
-      {
-        name: 'flood: valid req/s >= 0.9x cached JWT',
-        value: ratio(rpsOf('jwt-flood'), rpsOf('jwt-cached')),
-        min: 0.9,
-        pairedValue: pairedRatio(runs, 'jwt-flood', 'jwt-cached'),
-      },
-    ];
-    if (args.compareBundle) {
-      const b = (id: string) => rpsOf(`${id}${VARIANT_SUFFIX}`);
-      const bCpu = (id: string) => cpuOf(`${id}${VARIANT_SUFFIX}`);
-      goals.push(
-        {
-          name: '[B] cached JWT >= 0.95x [B] auth-off',
-          value: ratio(b('jwt-cached'), b('auth-off')),
-          min: 0.95,
-          cpuValue: ratio(bCpu('auth-off'), bCpu('jwt-cached')),
-        },
-        {
-          name: '[B] uncached JWT >= 0.85x [B] auth-off',
-          value: ratio(b('jwt-uncached'), b('auth-off')),
-          min: 0.85,
-          cpuValue: ratio(bCpu('auth-off'), bCpu('jwt-uncached')),
-        },
-        {
-          name: '[B] cached JWT >= 1.5x session store',
-          value: ratio(b('jwt-cached'), rpsOf('session-store')),
-          min: 1.5,
-          cpuValue: ratio(sessionCpu, bCpu('jwt-cached')),
-        },
-        {
-          name: '[B] auth-off vs A auth-off',
-          value: ratio(b('auth-off'), baseline),
-          cpuValue: ratio(baselineCpu, bCpu('auth-off')),
-        },
-      );
-    }
-    if (flood) {
-      goals.push({
-        name: `flood: JWKS fetches <= budget (${JWKS_REFETCHES_PER_MINUTE}/min, burst ${JWKS_REFETCHES_PER_MINUTE})`,
-        value: flood['jwksHitsFirstToLastFlood']!,
-        max: flood['allowedBySpan']!,
-        note: `${flood['jwksHitsFirstToLastFlood']} fetches from the first flood run's start to the last one's end (${flood['floodSpanSeconds']!.toFixed(0)} s, allowed ${flood['allowedBySpan']})`,
-      });
-    }
-    if (cacheMemory) {
-      goals.push({
-        name: `cache alone: ${fmt(args.memoryEntries)} tokens, held <= ${fmt(GATEWAY_DEFAULT_CACHE_BOUNDS.maxEntries)}`,
-        value: cacheMemory.bounded.held,
-        max: GATEWAY_DEFAULT_CACHE_BOUNDS.maxEntries,
-      });
-    }
-    print();
-    print('Targets (one run):');
-    print(
-      formatTable(
-        ['target', 'measured', 'verdict', 'by CPU', 'paired'],
-        goals.map((goal) => [
-          goal.name,
-          goal.max !== undefined ? fmt(goal.value) : fmtRatio(goal.value),
-          verdict(goal),
-          goal.cpuValue !== undefined ? fmtRatio(goal.cpuValue) : '',
-          goal.pairedValue !== undefined ? fmtRatio(goal.pairedValue) : '',
-        ]),
-        ['left', 'right', 'left', 'right', 'right'],
-      ),
-    );
-    print('("measured" = ratio of the medians, which decides the verdict; "by CPU" = the same from CPU per request;');
-    print(' "paired" = median of the ratios within each round, which cancels drifts of the machine between rounds.)');
-
-    if (flood) {
-      print();
-      print(
-        `Flood (${Math.round(args.floodShare * 100)}% of requests carry a token with a random unknown kid, signed by an unknown key):`,
-      );
-      print(
-        `  valid traffic: ${fmt(flood['validRps'])} req/s = ${fmtRatio(ratio(flood['validRps'], rpsOf('jwt-cached')))} of the all-valid cached scenario; ${fmt(flood['rejectedPerRun'])} requests refused (401) per run` +
-          (Number.isFinite(flood['unknownKidPerRun'])
-            ? `, ${fmt(flood['unknownKidPerRun'])} of them counted as unknown_kid by the gateway`
-            : ''),
-      );
-      print(
-        `  JWKS stand-in: ${flood['jwksHitsDuringFloodRuns']} fetches during the ${floodRuns.length} flood runs; ${flood['jwksHitsFirstToLastFlood']} from the first flood run to the last (${flood['floodSpanSeconds']!.toFixed(0)} s; a bucket of ${JWKS_REFETCHES_PER_MINUTE}/min that starts full allows ${flood['allowedBySpan']})`,
-      );
-      print(
-        `  whole run: ${flood['jwksHitsWholeRun']} JWKS fetches in ${flood['wholeRunSeconds']!.toFixed(0)} s after start-up (start-up itself: ${jwksHitsAtStart})`,
-      );
-    }
-
-    const cacheHits = runs.filter((run) => Number.isFinite(run.extra?.['cacheHits']));
-    print();
-    print(
-      cacheHits.length > 0
-        ? `Verified-token cache (gateway metric ${CACHE_METRIC}): ${scenarioIds
-            .filter((id) => ['jwt-cached', 'jwt-uncached'].includes(baseScenarioId(id)))
-            .map((id) => {
-              const list = runs.filter((run) => run.scenario === id);
-              const hits = list.reduce((sum, run) => sum + (run.extra?.['cacheHits'] ?? 0), 0);
-              const misses = list.reduce((sum, run) => sum + (run.extra?.['cacheMisses'] ?? 0), 0);
-              return `${id} ${fmt((100 * hits) / Math.max(1, hits + misses))}% hits`;
-            })
-            .join(', ')}`
-        : `Verified-token cache: the gateway exposes no ${CACHE_METRIC} metric, so hits cannot be told from misses ` +
-            `(a gateway without the cache verifies every request in jwt-cached too).`,
-    );
-
-    print();
-    print('Memory:');
-    if (gatewayMemory) {
-      print(
-        `  gateway under ${fmt(gatewayMemory['requests'])} requests with ${fmt(gatewayMemory['distinctTokens'])} distinct tokens (${gatewayMemory['seconds']!.toFixed(0)} s, cache bound ${fmt(args.cacheEntries)} entries): ` +
-          `RSS ${fmtBytes(gatewayMemory['rssBefore'])} before, max ${fmtBytes(gatewayMemory['maxRssDuring'])} during, ${fmtBytes(gatewayMemory['rssAfter'])} after; peak RSS over the whole run ${fmtBytes(gatewayMemory['peakRssLifetime'])}`,
-      );
-    }
-    print(
-      `  peak RSS per process over the whole run: ${Object.entries(peakRss)
-        .map(([name, bytes]) => `${name} ${fmtBytes(bytes)}`)
-        .join(', ')}`,
-    );
-    if (cacheMemory) {
-      for (const [name, result] of Object.entries(cacheMemory)) {
-        const bounds =
-          name === 'bounded'
-            ? `maxEntries ${fmt(result.maxEntries)}, maxBytes ${fmtBytes(result.maxBytes)}`
-            : 'no bounds';
-        print(
-          `  VerifiedTokenCache alone, ${fmt(result.entries)} distinct tokens, ${bounds}: holds ${fmt(result.held)} (${fmtBytes(result.estimatedBytes)} estimated), ` +
-            `RSS ${fmtBytes(result.rssBefore)} before, peak ${fmtBytes(result.peakRss)}, heap ${fmtBytes(result.heapBefore)} -> ${fmtBytes(result.heapAfter)}` +
-            (result.held > 0
-              ? ` (~${fmt((result.heapAfter - result.heapBefore) / result.held)} B/entry measured vs ${fmt(result.estimatedBytes / result.held)} estimated)`
-              : '') +
-            `, ${result.seconds.toFixed(1)} s`,
-        );
-      }
-    }
-
-    // --- Files: JSON and the chart ---------------------------------------------------------------
-    const outDir = path.resolve(args.outDir);
-    await mkdir(outDir, { recursive: true });
-    const withRatios = summaries.map((summary) => ({
-      ...summary,
-      label: scenarioInfo(summary.scenario).label,
-      description: scenarioInfo(summary.scenario).description,
-      ratioVsAuthOff: ratio(summary.rps, baseline),
-      cpuRatioVsAuthOff: ratio(baselineCpu, summary.cpuUsPerReq),
-    }));
-    const results = {
-      date: date.toISOString(),
-      machine: { ...machine, backgroundBusyBeforeStart: idleBusy },
-      settings: {
-        ...args,
-        tokenBytes: tokens.cached.length,
-        jwksRefetchesPerMinute: JWKS_REFETCHES_PER_MINUTE,
-        gatewayEnv: {
-          [GATEWAY_CACHE_ENTRIES_ENV]: args.cacheEntries,
-          JWKS_REFETCHES_PER_MINUTE: JWKS_REFETCHES_PER_MINUTE,
-          LOG_LEVEL: 'warn',
-        },
-        sessions: SESSIONS,
-      },
-      scenarios: withRatios,
-      targets: goals.map((goal) => ({ ...goal, verdict: verdict(goal) })),
+    const summaries = new ScenarioSummaries(runs);
+    const flood = floodFigures(runs, summaries.rps('jwt-flood'), jwks, jwksFetches);
+    const goals = goalsFor({ summaries, runs, flood, cacheMemory, args });
+    printResults(summaries, runs, args);
+    printGoals(goals);
+    printFlood(flood, jwksFetches, runs, summaries, args.floodShare);
+    printCacheHits(scenarioIds, runs);
+    printMemory(memory, args.cacheEntries);
+    const files = await writeResultFiles({
+      args,
+      date,
+      machine,
+      backgroundBusy,
+      tokenBytes: tokens.cached.length,
+      summaries,
+      goals,
       flood,
-      memory: { gateway: gatewayMemory, peakRss, cache: cacheMemory },
+      memory,
       runs,
-    };
-    await writeFile(path.join(outDir, 'latest.json'), `${JSON.stringify(results, jsonNumbers, 2)}\n`);
-    const bars: ChartBar[] = summaries.map((summary) => ({
-      label: scenarioInfo(summary.scenario).label,
-      value: summary.rps,
-      kind: scenarioInfo(summary.scenario).kind,
-      note: [
-        summary.scenario === 'auth-off' ? '' : `${fmtRatio(ratio(summary.rps, baseline))} · `,
-        `${fmt(summary.cpuUsPerReq)} µs/req${summary.storeCpuUsPerReq !== undefined ? ` + ${fmt(summary.storeCpuUsPerReq)} in PostgreSQL` : ''}`,
-      ].join(''),
-    }));
-    const gatewayScale = Math.max(
-      ...summaries
-        .filter((summary) => scenarioInfo(summary.scenario).kind !== 'reference')
-        .map((summary) => summary.rps)
-        .filter(Number.isFinite),
-    );
-    const svg = renderBarChart(bars, {
-      title: 'jwt-msa gateway: requests/s, ratio vs auth off, CPU µs per request (median of rounds)',
-      subtitle: [
-        `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${machine.cpuModel}, ${machine.cores} cores · Node ${machine.node}`,
-        `autocannon, ${args.connections} connections, ${args.rounds} rounds x ${args.durationS} s interleaved · RS256 token of ${tokens.cached.length} bytes · stand-in upstream on loopback`,
-        'Each bar: req/s (2xx) · ratio to auth off · CPU of the serving process per request (load generator excluded)',
-      ],
-      unit: 'req/s',
-      ...(Number.isFinite(gatewayScale) && gatewayScale > 0 && { scaleMax: gatewayScale * 1.25 }),
-      ...(baseline !== undefined && { reference: { value: baseline, label: 'auth off' } }),
     });
-    await writeFile(path.join(outDir, 'latest.svg'), svg);
-    print();
-    print(
-      `Wrote ${path.relative(process.cwd(), path.join(outDir, 'latest.json'))} and ${path.relative(process.cwd(), path.join(outDir, 'latest.svg'))}`,
-    );
+    printWrote(files);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.stdout.off('error', onStdoutError);
-    await cleanup();
+    await resources.release();
   }
-}
-
-/** Share of the whole machine busy over `ms` while this process waits. */
-async function backgroundLoad(ms: number): Promise<number> {
-  const before = machineTicks();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = machineTicks();
-  return (after.busy - before.busy) / Math.max(1, after.total - before.total);
-}
-
-/** The list starting at `offset` and wrapping around. */
-function rotate<T>(items: readonly T[], offset: number): T[] {
-  const at = items.length === 0 ? 0 : offset % items.length;
-  return [...items.slice(at), ...items.slice(0, at)];
-}
-
-function notesFor(summary: ScenarioSummary, runs: readonly RunResult[]): string {
-  const notes: string[] = [];
-  if (summary.storeCpuUsPerReq !== undefined) notes.push(`+ ${fmt(summary.storeCpuUsPerReq)} µs/req in PostgreSQL`);
-  if (summary.scenario === 'jwt-flood') notes.push('2xx only; CPU per response incl. 401s');
-  if (summary.scenario === 'direct') notes.push('CPU = the upstream');
-  const rejected = runs
-    .filter((run) => run.scenario === summary.scenario)
-    .reduce((sum, run) => sum + Object.values(run.rejected).reduce((a, b) => a + b, 0), 0);
-  if (rejected > 0 && summary.scenario !== 'jwt-flood') notes.push(`${rejected} non-2xx!`);
-  if (summary.errors > 0) notes.push(`${summary.errors} errors!`);
-  return notes.join('; ');
-}
-
-/** JSON without NaN (null) and with figures rounded to what they mean. */
-function jsonNumbers(_key: string, value: unknown): unknown {
-  if (typeof value !== 'number') return value;
-  if (!Number.isFinite(value)) return null;
-  return Number.isInteger(value) ? value : Math.round(value * 1000) / 1000;
 }

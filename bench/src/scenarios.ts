@@ -95,6 +95,24 @@ export function scenarioInfo(id: string): ScenarioInfo {
   };
 }
 
+/**
+ * This run's scenarios: all, or those of --only, in the order of SCENARIOS; then, with
+ * --compare-bundle, the B twin of each compared one. An unknown --only id throws.
+ */
+export function selectScenarioIds(only: readonly string[] | undefined, compareBundle: string | undefined): string[] {
+  const selected = SCENARIOS.map((scenario) => scenario.id).filter((id) => !only || only.includes(id));
+  const scenarioIds = compareBundle
+    ? [...selected, ...selected.filter((id) => COMPARED_SCENARIOS.includes(id)).map((id) => `${id}${VARIANT_SUFFIX}`)]
+    : selected;
+  for (const id of only ?? []) scenarioInfo(id);
+  return scenarioIds;
+}
+
+/** The processes the given scenarios need. */
+export function targetsOf(scenarioIds: readonly string[]): Set<Target> {
+  return new Set(scenarioIds.map((id) => scenarioInfo(id).target));
+}
+
 /** The order of one round: the list rotated by a different offset each round, so no scenario always runs first or after the same one. */
 export function roundOrder<T>(items: readonly T[], round: number): T[] {
   if (items.length === 0) return [];

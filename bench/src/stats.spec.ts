@@ -26,6 +26,7 @@ function run(scenario: string, round: number, rps: number, extra: Partial<RunRes
     machineBusy: 1,
     otherLoad: 0.1,
     loadgenCores: 0.5,
+    extra: { startedAt: round * 10_000, finishedAt: round * 10_000 + 5000, jwksHits: 0 },
     ...extra,
   };
 }

@@ -63,8 +63,22 @@ export interface RunResult {
   otherLoad: number;
   /** Share of one core the load generator (this process) used. */
   loadgenCores: number;
-  /** Extra scenario-specific figures (e.g. JWKS hits, cache hits). */
-  extra?: Record<string, number>;
+  extra: RunExtra;
+}
+
+/** Figures of a run beside the load's own: when it ran, and what the JWKS stand-in and the gateway counted. */
+export interface RunExtra {
+  /** ms since the epoch, like the JWKS stand-in's hit times. */
+  startedAt: number;
+  finishedAt: number;
+  /** Requests the JWKS stand-in answered during the run. */
+  jwksHits: number;
+  /** Deltas of the gateway's own counters (admin /metrics): only for the targets that are real gateways. */
+  verifiedOk?: number;
+  unknownKid?: number;
+  jwksFetchesMetric?: number;
+  cacheHits?: number;
+  cacheMisses?: number;
 }
 
 export interface ScenarioSummary {
