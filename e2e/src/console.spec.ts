@@ -314,7 +314,7 @@ describe('the console in a real browser, against the real cluster', () => {
           .getByRole('table', { name: 'Request log (newest first)' })
           .getByRole('columnheader')
           .allTextContents(),
-      ).toEqual(['Request', 'Status', 'Time (ms)', 'Gateway', 'Service']);
+      ).toEqual(['Request', 'Status', 'Time in ms', 'Gateway', 'Service']);
 
       // 5. Tamper: the original signature on a changed payload, then alg none.
       watched.allow('GET', '/api/profile/me', 401);

@@ -102,7 +102,7 @@ export function callsView(context: Context): { calls: HTMLElement; counters: HTM
             null,
             h('th', { scope: 'col' }, 'Request'),
             h('th', { scope: 'col' }, 'Status'),
-            h('th', { scope: 'col' }, 'Time (ms)'),
+            h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Time in '), 'ms'),
             h('th', { scope: 'col' }, 'Gateway'),
             h('th', { scope: 'col' }, 'Service'),
           ),
@@ -162,13 +162,14 @@ function countersView(context: Context): HTMLElement {
         h(
           'dd',
           null,
+          String(purposes.reduce((total, [, n]) => total + n, 0)),
           purposes.length
             ? h(
                 'ul',
                 { class: 'plain' },
                 purposes.map(([purpose, n]) => h('li', null, `${purpose}: ${n}`)),
               )
-            : 'none',
+            : null,
         ),
         h('dt', null, 'Gateways'),
         h('dd', null, String(delta.gateways)),

@@ -31,8 +31,12 @@ export function compareView(context: Context): HTMLElement {
       status.ok(`Done: ${modes.length} modes compared.`);
       fill(
         result,
-        bars(modes, 'failed', 'Failed calls'),
-        bars(modes, 'storeQueries', 'Session-store queries'),
+        h(
+          'div',
+          { class: 'bar-pair' },
+          bars(modes, 'failed', 'Failed calls', 'requests'),
+          bars(modes, 'storeQueries', 'Session-store queries'),
+        ),
         table(modes),
       );
     } finally {
@@ -54,45 +58,33 @@ export function compareView(context: Context): HTMLElement {
   );
 }
 
-function bars(modes: ComparisonMode[], field: 'failed' | 'storeQueries', title: string): HTMLElement {
+/** One bar per mode: HTML text (label, figure) around an SVG track whose rect has the share as its width (no style attributes). */
+function bars(modes: ComparisonMode[], field: 'failed' | 'storeQueries', title: string, of?: 'requests'): HTMLElement {
   const max = Math.max(1, ...modes.map((m) => m[field]));
-  const row = 26;
-  const labelWidth = 150;
-  const width = 320;
-  const barSpace = width - labelWidth - 50;
   return h(
     'figure',
     { class: 'bars' },
     h('figcaption', null, title),
-    svg(
-      'svg',
-      {
-        viewBox: `0 0 ${width} ${modes.length * row}`,
-        role: 'img',
-        'aria-label': `${title}: ${modes.map((m) => `${MODE_WORDS[m.mode] ?? m.mode} ${m[field]}`).join(', ')}`,
-      },
-      modes.map((m, i) =>
-        svg(
-          'g',
+    h(
+      'ul',
+      { class: 'bar-list' },
+      modes.map((m) =>
+        h(
+          'li',
           null,
-          svg('text', { x: '0', y: String(i * row + 17), class: 'bar-label' }, MODE_WORDS[m.mode] ?? m.mode),
-          svg('rect', {
-            x: String(labelWidth),
-            y: String(i * row + 5),
-            width: Math.max(1, (m[field] / max) * barSpace).toFixed(1),
-            height: '16',
-            rx: '2',
-            class: m.mode === 'jwt' ? 'bar jwt' : 'bar',
-          }),
+          h('span', { class: 'bar-label' }, MODE_WORDS[m.mode] ?? m.mode),
           svg(
-            'text',
-            {
-              x: String(labelWidth + Math.max(1, (m[field] / max) * barSpace) + 4),
-              y: String(i * row + 17),
-              class: 'bar-value',
-            },
-            String(m[field]),
+            'svg',
+            { class: 'bar-track', viewBox: '0 0 100 10', preserveAspectRatio: 'none', 'aria-hidden': 'true' },
+            svg('rect', {
+              x: '0',
+              y: '0',
+              width: ((m[field] / max) * 100).toFixed(2),
+              height: '10',
+              class: m.mode === 'jwt' ? 'bar jwt' : 'bar',
+            }),
           ),
+          h('span', { class: 'bar-value' }, of ? `${m[field]} of ${m[of]}` : String(m[field])),
         ),
       ),
     ),

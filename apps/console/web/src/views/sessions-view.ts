@@ -185,61 +185,51 @@ export function sessionsView(context: Context): HTMLElement {
   );
 }
 
-/** One lane per family: from its login to its revocation (or now); the text list says the same for screen readers. */
+/** One lane per family, on a shared time axis from the first login to now; the text beside it says the same in words. */
 function drawTimeline(sessions: SessionFamily[]): HTMLElement {
   if (sessions.length === 0) return h('p', { class: 'empty' }, 'No sessions.');
   const now = Date.now();
   const times = sessions
     .flatMap((s) => [s.createdAt, s.lastRotatedAt, s.revokedAt])
     .filter((t): t is string => !!t)
-    .map((t) => Date.parse(t));
-  const start = Math.min(...times);
-  const end = Math.max(now, ...times);
-  const span = Math.max(1, end - start);
-  const width = 300;
-  const lane = 22;
-  const x = (iso: string) => 4 + ((Date.parse(iso) - start) / span) * (width - 8);
+    .map((t) => Date.parse(t))
+    .filter((t) => Number.isFinite(t));
+  const start = Math.min(now, ...times);
+  const span = Math.max(1, Math.max(now, ...times) - start);
+  const at = (iso: string) => Math.min(100, Math.max(0, ((Date.parse(iso) - start) / span) * 100));
   const sorted = [...sessions].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-  const chart = svg(
-    'svg',
-    {
-      class: 'timeline-chart',
-      viewBox: `0 0 ${width} ${sorted.length * lane + 4}`,
-      role: 'img',
-      'aria-label': `Timeline of ${sorted.length} refresh families; the list below gives the details`,
-    },
-    sorted.map((s, i) => {
-      const y = i * lane + 4;
-      const from = x(s.createdAt);
-      const to = s.revokedAt ? x(s.revokedAt) : width - 4;
-      return svg(
-        'g',
-        null,
-        svg('rect', {
-          x: from.toFixed(1),
-          y: String(y),
-          width: Math.max(3, to - from).toFixed(1),
-          height: '14',
-          rx: '3',
-          class: s.revokedAt ? 'lane revoked' : s.current ? 'lane current' : 'lane',
-        }),
-        s.lastRotatedAt
-          ? svg('circle', { cx: x(s.lastRotatedAt).toFixed(1), cy: String(y + 7), r: '4', class: 'rotated' })
-          : null,
-      );
-    }),
-  );
   return h(
-    'div',
-    { class: 'timeline' },
-    chart,
-    h(
-      'ol',
-      { class: 'families', 'aria-label': 'Refresh families, oldest first' },
-      sorted.map((s) =>
+    'ol',
+    { class: 'families', 'aria-label': 'Refresh families, oldest first' },
+    sorted.map((s) => {
+      const from = at(s.createdAt);
+      const to = s.revokedAt ? at(s.revokedAt) : 100;
+      return h(
+        'li',
+        { class: s.revokedAt ? 'revoked' : 'active' },
+        svg(
+          'svg',
+          { class: 'lane-track', viewBox: '0 0 100 10', preserveAspectRatio: 'none', 'aria-hidden': 'true' },
+          svg('rect', {
+            x: from.toFixed(2),
+            y: '1',
+            width: Math.max(0.8, to - from).toFixed(2),
+            height: '8',
+            class: s.revokedAt ? 'lane revoked' : s.current ? 'lane current' : 'lane',
+          }),
+          s.lastRotatedAt
+            ? svg('rect', {
+                x: (at(s.lastRotatedAt) - 0.4).toFixed(2),
+                y: '0',
+                width: '0.8',
+                height: '10',
+                class: 'rotated',
+              })
+            : null,
+        ),
         h(
-          'li',
-          { class: s.revokedAt ? 'revoked' : 'active' },
+          'p',
+          null,
           h('strong', null, s.current ? 'This login' : 'A login'),
           ` at ${formatIsoShort(s.createdAt)}`,
           s.lastRotatedAt ? `, last refreshed ${formatIsoShort(s.lastRotatedAt)}` : ', never refreshed',
@@ -248,7 +238,7 @@ function drawTimeline(sessions: SessionFamily[]): HTMLElement {
             : ', active',
           h('span', { class: 'id' }, ` family ${s.id}`),
         ),
-      ),
-    ),
+      );
+    }),
   );
 }
