@@ -233,6 +233,23 @@ describe('the console in a real browser, against the real cluster', () => {
       await page.getByLabel('Password').fill('not the password');
       await clickFor(page, button(page, 'Log in'), 'POST', '/auth/login');
       await textOf(statusOf(page, 'Log in'), 'Wrong username or password (401)');
+      await page.getByLabel('Password').fill('');
+      await button(page, 'Log in').click();
+      await textOf(statusOf(page, 'Log in'), 'Enter a username and a password first.');
+      // Repeated failures are throttled (429 with Retry-After), and the page says when to try again.
+      watched.allow('POST', '/auth/login', 429);
+      const victim = newUser();
+      await page.getByLabel('Username').fill(victim.username);
+      let throttled: Response | undefined;
+      for (let attempt = 0; attempt < 10 && !throttled; attempt += 1) {
+        await page.getByLabel('Password').fill(`wrong password ${attempt}`);
+        const answer = await clickFor(page, button(page, 'Log in'), 'POST', '/auth/login');
+        if (answer.status() === 429) throttled = answer;
+      }
+      expect(throttled).toBeDefined();
+      const retryAfter = (await throttled!.allHeaders())['retry-after'];
+      expect(retryAfter).toMatch(/^\d+$/);
+      await textOf(statusOf(page, 'Log in'), `Too many failed attempts (429): try again in ${retryAfter} seconds`);
       const accessToken = await logIn(page, user);
 
       // 2. The token as jwt.io shows it: three coloured parts, decoded JSON, a claims table.

@@ -42,5 +42,6 @@ describe('formatEpoch and the refresh lead', () => {
     expect(refreshLeadSeconds(900)).toBe(60);
     expect(refreshLeadSeconds(300)).toBe(30);
     expect(refreshLeadSeconds(20)).toBe(5);
+    expect(refreshLeadSeconds(6)).toBe(3); // a 6-second token: refreshed halfway, not at once and in a loop
   });
 });

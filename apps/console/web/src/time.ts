@@ -51,8 +51,9 @@ export function formatIsoShort(iso: string, now = new Date()): string {
 
 /**
  * When to refresh automatically: shortly before expiry, a tenth of the lifetime early, at least 5 s
- * and at most 60 s before it (a 15-minute token is refreshed at 14:00).
+ * and at most 60 s before it (a 15-minute token is refreshed at 14:00), and never earlier than halfway.
  */
 export function refreshLeadSeconds(lifetimeSeconds: number): number {
-  return Math.min(60, Math.max(5, lifetimeSeconds / 10));
+  // Never more than half the lifetime, so a very short-lived token is not refreshed in a loop.
+  return Math.min(60, Math.max(5, lifetimeSeconds / 10), lifetimeSeconds / 2);
 }

@@ -100,6 +100,12 @@ describe('verifySignature (WebCrypto, RSASSA-PKCS1-v1_5 / SHA-256)', () => {
     expect(result).toMatchObject({ valid: false, summary: expect.stringMatching(/not RS256/) });
   });
 
+  it('warns when typ says it is not an access token', async () => {
+    const result = await verifySignature(await sign({ alg: 'RS256', typ: 'JWT', kid: KID }, payload), jwks);
+    expect(result.valid).toBe(true);
+    expect(result.warnings.join(' ')).toMatch(/not "at\+jwt"/);
+  });
+
   it('warns about an expired token even when its signature holds', async () => {
     const result = await verifySignature(await sign(header, { ...payload, exp: now - 10 }), jwks);
     expect(result.valid).toBe(true);

@@ -48,6 +48,11 @@ function warningsFor(header: JsonObject, payload: JsonObject, nowSeconds: number
   const alg = header['alg'];
   if (typeof alg === 'string' && alg.toLowerCase() === 'none')
     warnings.push('alg is "none": the token is unsigned, so anybody could have written it. Never accept it.');
+  const typ = header['typ'];
+  if (typeof typ !== 'string' || !['at+jwt', 'application/at+jwt'].includes(typ.toLowerCase()))
+    warnings.push(
+      `typ is ${JSON.stringify(typ)}, not "at+jwt": not an access token (RFC 9068), so the gateway refuses it.`,
+    );
   const exp = payload['exp'];
   if (typeof exp === 'number' && exp <= nowSeconds)
     warnings.push('The token has expired (exp is in the past): verifiers must refuse it even with a valid signature.');

@@ -63,6 +63,7 @@ export function tokenView(context: Context): { token: HTMLElement; signature: HT
 
   let current: DecodedToken | undefined;
   let currentToken: string | undefined;
+  let expiredShown = false;
 
   const renderClaims = (payload: Record<string, unknown>) => {
     const now = Date.now() / 1000;
@@ -107,6 +108,11 @@ export function tokenView(context: Context): { token: HTMLElement; signature: HT
     if (!tokens) return;
     const left = context.session.secondsLeft();
     const lead = refreshLeadSeconds(tokens.expiresIn);
+    // The moment it expires, check again: the signature still holds, but the token must now be refused.
+    if (left <= 0 && !expiredShown) {
+      expiredShown = true;
+      void check();
+    }
     countdown.className = left <= 0 ? 'countdown expired' : left < lead ? 'countdown soon' : 'countdown';
     countdown.textContent =
       left > 0 ? `Expires in ${formatCountdown(left)}` : `The access token has ${formatCountdown(left)}`;
@@ -124,7 +130,15 @@ export function tokenView(context: Context): { token: HTMLElement; signature: HT
       fill(sigResult, h('p', { class: 'status error' }, jwks.reason));
       return;
     }
-    const result = await verifySignature(token, jwks.jwks);
+    // "Now" by the issuer's clock (iat plus the time since this page received the token), so a skewed
+    // local clock neither hides nor invents an expiry.
+    const tokens = context.session.tokens;
+    const iat = current.payload['iat'];
+    const now =
+      tokens?.accessToken === token && typeof iat === 'number'
+        ? iat + (Date.now() - tokens.receivedAt) / 1000
+        : Date.now() / 1000;
+    const result = await verifySignature(token, jwks.jwks, globalThis.crypto?.subtle ?? null, now);
     if (token !== currentToken) return;
     fill(
       sigResult,
@@ -201,6 +215,7 @@ export function tokenView(context: Context): { token: HTMLElement; signature: HT
       return;
     }
     current = decoded.token;
+    expiredShown = false;
     details.hidden = false;
     const { parts } = decoded.token;
     fill(
