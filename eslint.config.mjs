@@ -42,9 +42,20 @@ export default [
     },
   },
   {
-    // Tests may use the test helpers (real PostgreSQL, key fixtures); production code may not.
+    // Tests may also use the tooling libs (real PostgreSQL, the test kit, the cluster) and any lib
+    // they test against (the issuer's signer, to make tokens); production code may not. Still no
+    // relative import into another project, and no app imports another app.
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': 'off' },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
+        },
+      ],
+    },
   },
   // Layout is prettier's job (`npm run format`): no lint rule may disagree with it.
   prettier,

@@ -4,8 +4,8 @@ import { Writable } from 'node:stream';
 import jwt from 'jsonwebtoken';
 import pino from 'pino';
 import request from 'supertest';
-import { Database, runMigrations } from '@jwt-msa/db';
-import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
+import type { Database } from '@jwt-msa/db';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@jwt-msa/testing';
 import { authService, type AuthApp } from './app';
 import { authMigrations } from './data-access/migrations';
 
@@ -14,21 +14,14 @@ import { authMigrations } from './data-access/migrations';
  * hostile request bodies, and what ends up in responses and logs.
  */
 
-let testDb: TestDatabase;
+let testDb: MigratedTestDatabase;
 let db: Database;
 let auth: AuthApp;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('auth_abuse');
-  db = new Database({
-    url: testDb.url,
-    poolSize: 5,
-    statementTimeoutMs: 5000,
-    connectionTimeoutMs: 3000,
-    applicationName: 'auth-abuse-test',
-  });
-  await runMigrations(db, authMigrations);
+  testDb = await migratedTestDatabase('auth_abuse', authMigrations);
+  db = testDb.db;
   const sink = new Writable({
     write(chunk, _encoding, done) {
       logs.push(String(chunk));
@@ -48,7 +41,6 @@ beforeAll(async () => {
     await post('/auth/register', { username, password: `${username}-password` }).expect(201);
 });
 afterAll(async () => {
-  await db.close();
   await testDb.drop();
 });
 

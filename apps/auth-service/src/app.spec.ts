@@ -4,14 +4,14 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
-import { Database, runMigrations } from '@jwt-msa/db';
+import type { Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
-import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@jwt-msa/testing';
 import { exportPrivateKeyPem, generateSigningKey } from '@jwt-msa/token-issuer';
 import { authService, type AuthApp } from './app';
 import { authMigrations } from './data-access/migrations';
 
-let testDb: TestDatabase;
+let testDb: MigratedTestDatabase;
 let db: Database;
 let auth: AuthApp;
 
@@ -26,21 +26,13 @@ function newReplica(instance: string): AuthApp {
 }
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('auth');
-  db = new Database({
-    url: testDb.url,
-    poolSize: 5,
-    statementTimeoutMs: 5000,
-    connectionTimeoutMs: 3000,
-    applicationName: 'auth-test',
-  });
-  await runMigrations(db, authMigrations);
+  testDb = await migratedTestDatabase('auth', authMigrations);
+  db = testDb.db;
   auth = newReplica('auth-1');
   await auth.wiring.keys.load();
 });
 
 afterAll(async () => {
-  await db.close();
   await testDb.drop();
 });
 

@@ -1,8 +1,8 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { Database, runMigrations } from '@jwt-msa/db';
+import { runMigrations, type Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
-import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@jwt-msa/testing';
 import { exportPrivateKeyPem, generateSigningKey } from '@jwt-msa/token-issuer';
 import { authService, type AuthApp } from './app';
 import { rotateKeysCommand, type ExitCode } from './cli/rotate-keys';
@@ -16,7 +16,7 @@ import { KeyRing } from './domain/key-ring';
  * old one stays published, and the old one leaves the JWKS only after its last tokens expired.
  */
 
-let testDb: TestDatabase;
+let testDb: MigratedTestDatabase;
 let db: Database;
 let replicas: AuthApp[];
 
@@ -53,15 +53,8 @@ const signingKid = async (replica: AuthApp) => {
 const reloaded = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('auth_rotation');
-  db = new Database({
-    url: testDb.url,
-    poolSize: 5,
-    statementTimeoutMs: 5000,
-    connectionTimeoutMs: 3000,
-    applicationName: 'auth-rotation-test',
-  });
-  await runMigrations(db, authMigrations);
+  testDb = await migratedTestDatabase('auth_rotation', authMigrations);
+  db = testDb.db;
   replicas = ['auth-1', 'auth-2'].map((instance) =>
     authService.createApp({
       config: authService.loadConfig(env({ INSTANCE_ID: instance })),
@@ -80,7 +73,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   replicas.forEach((replica) => replica.wiring.background.forEach((work) => void work.stop()));
-  await db.close();
   await testDb.drop();
 });
 
@@ -204,19 +196,12 @@ describe('key reloading', () => {
 
 describe('migration of keys from before the lifecycle', () => {
   it('keeps the newest live key active and retires the others without their private keys', async () => {
-    const fresh = await createTestDatabase('auth_key_migration');
-    const old = new Database({
-      url: fresh.url,
-      poolSize: 2,
-      statementTimeoutMs: 5000,
-      connectionTimeoutMs: 3000,
-      applicationName: 'migration-test',
-    });
+    const fresh = await migratedTestDatabase(
+      'auth_key_migration',
+      authMigrations.filter((migration) => migration.id === 1),
+    );
+    const old = fresh.db;
     try {
-      await runMigrations(
-        old,
-        authMigrations.filter((migration) => migration.id === 1),
-      );
       const [older, newer] = [await generateSigningKey(), await generateSigningKey()];
       for (const [key, age] of [
         [older!, '2 days'],
@@ -238,7 +223,6 @@ describe('migration of keys from before the lifecycle', () => {
         { kid: newer!.kid, status: 'active', has_private_key: true },
       ]);
     } finally {
-      await old.close();
       await fresh.drop();
     }
   });

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import request from 'supertest';
-import { Database, runMigrations } from '@jwt-msa/db';
+import type { Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
-import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@jwt-msa/testing';
 import { authService, type AuthApp } from './app';
 import { authMigrations } from './data-access/migrations';
 import { backoffSeconds } from './domain/login-throttle';
@@ -14,7 +14,7 @@ import { clientAddress } from './routes/client-address';
  * exponential and capped, and never a permanent lock-out.
  */
 
-let testDb: TestDatabase;
+let testDb: MigratedTestDatabase;
 let db: Database;
 let replicas: AuthApp[];
 
@@ -36,15 +36,8 @@ function replica(instance: string): AuthApp {
 }
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('auth_throttle');
-  db = new Database({
-    url: testDb.url,
-    poolSize: 5,
-    statementTimeoutMs: 5000,
-    connectionTimeoutMs: 3000,
-    applicationName: 'auth-throttle-test',
-  });
-  await runMigrations(db, authMigrations);
+  testDb = await migratedTestDatabase('auth_throttle', authMigrations);
+  db = testDb.db;
   replicas = [replica('auth-1'), replica('auth-2')];
   await Promise.all(replicas.map((r) => r.wiring.keys.load()));
   for (const username of ['victim', 'bystander', 'carol']) {
@@ -55,7 +48,6 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await db.close();
   await testDb.drop();
 });
 

@@ -1,23 +1,15 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { Database, runMigrations } from '@jwt-msa/db';
+import { runMigrations, type Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
-import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@jwt-msa/testing';
 import { catalogService } from './app';
 import { catalogMigrations } from './data-access/migrations';
 
-let testDb: TestDatabase;
+let testDb: MigratedTestDatabase;
 let db: Database;
 let app: Express;
 
-const openDatabase = (url: string) =>
-  new Database({
-    url,
-    poolSize: 5,
-    statementTimeoutMs: 5000,
-    connectionTimeoutMs: 3000,
-    applicationName: 'catalog-test',
-  });
 const admin = { 'x-user-id': 'admin-1', 'x-user-name': 'root', 'x-user-roles': 'user,admin' };
 const user = { 'x-user-id': 'user-1', 'x-user-name': 'alice', 'x-user-roles': 'user' };
 const createProduct = (body: unknown, headers: Record<string, string> = admin) =>
@@ -27,15 +19,13 @@ const createProduct = (body: unknown, headers: Record<string, string> = admin) =
     .send(body as object);
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('catalog');
-  db = openDatabase(testDb.url);
-  await runMigrations(db, catalogMigrations);
+  testDb = await migratedTestDatabase('catalog', catalogMigrations);
+  db = testDb.db;
   const config = catalogService.loadConfig({ DATABASE_URL: testDb.url, INSTANCE_ID: 'catalog-1' });
   app = catalogService.createApp({ config, db, logger: createLogger('catalog-service', 'catalog-1', 'silent') }).app;
 });
 
 afterAll(async () => {
-  await db.close();
   await testDb.drop();
 });
 
@@ -172,15 +162,14 @@ describe('POST /api/catalog/products', () => {
 
 describe('catalog migrations', () => {
   it('seed the sample products exactly once when replicas start together', async () => {
-    const fresh = await createTestDatabase('catalog-replicas');
-    const replicas = [openDatabase(fresh.url), openDatabase(fresh.url), openDatabase(fresh.url)];
+    const fresh = await migratedTestDatabase('catalog-replicas', []);
+    const replicas = [fresh.open(), fresh.open(), fresh.open()];
     try {
       await Promise.all(replicas.map((replica) => runMigrations(replica, catalogMigrations)));
       await runMigrations(replicas[0]!, catalogMigrations);
       const rows = await replicas[0]!.query<{ total: number }>('test', 'SELECT count(*)::int AS total FROM products');
       expect(rows[0]?.total).toBe(3);
     } finally {
-      await Promise.all(replicas.map((replica) => replica.close()));
       await fresh.drop();
     }
   });

@@ -1,27 +1,19 @@
 import request from 'supertest';
-import { Database, runMigrations } from '@jwt-msa/db';
+import type { Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
-import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
-import { describeIdentityModes, outcomeOf } from '../../../libs/token-verifier/test/identity-modes';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@jwt-msa/testing';
+import { describeIdentityModes, outcomeOf } from '@jwt-msa/test-contracts';
 import { catalogService } from './app';
 import { catalogMigrations } from './data-access/migrations';
 
-let testDb: TestDatabase;
+let testDb: MigratedTestDatabase;
 let db: Database;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('catalog_identity');
-  db = new Database({
-    url: testDb.url,
-    poolSize: 3,
-    statementTimeoutMs: 5000,
-    connectionTimeoutMs: 3000,
-    applicationName: 'catalog-identity-test',
-  });
-  await runMigrations(db, catalogMigrations);
+  testDb = await migratedTestDatabase('catalog_identity', catalogMigrations);
+  db = testDb.db;
 });
 afterAll(async () => {
-  await db.close();
   await testDb.drop();
 });
 

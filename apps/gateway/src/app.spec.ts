@@ -1,52 +1,33 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createLogger } from '@jwt-msa/service-defaults';
+import { deadPort, recordingServer, type Recorded, type RecordingServer } from '@jwt-msa/testing';
 import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
 import { createGatewayApp, type GatewayApp } from './app';
 import { loadGatewayConfig } from './config';
 
-interface Seen {
+interface Seen extends Recorded {
   name: string;
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
 }
 
 let key: SigningKey;
-const servers: Server[] = [];
+const servers: RecordingServer[] = [];
 let seen: Seen[] = [];
 let gateway: GatewayApp;
 const logger = createLogger('gateway', 'test', 'silent');
 
-/** A real HTTP upstream that records what it received and says who it is. */
+/** A real HTTP upstream that records what it received and says who it is; it also serves the JWKS. */
 async function upstream(name: string, behaviour: 'echo' | 'slow' = 'echo'): Promise<string> {
-  const server = createServer((req, res) => {
-    seen.push({ name, method: req.method!, url: req.url!, headers: req.headers });
-    if (req.url === '/.well-known/jwks.json') {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [key.publicJwk] }));
-      return;
-    }
-    const reply = () => {
-      res.setHeader('content-type', 'application/json');
-      res.setHeader('x-served-by', name);
-      res.end(JSON.stringify({ served: name }));
-    };
-    if (behaviour === 'slow') setTimeout(reply, 2000).unref();
-    else reply();
+  const server = await recordingServer(async (request) => {
+    seen.push({ name, ...request });
+    if (request.url === '/.well-known/jwks.json') return { body: { keys: [key.publicJwk] } };
+    if (behaviour === 'slow') await new Promise((resolve) => setTimeout(resolve, 2000).unref());
+    return { headers: { 'x-served-by': name }, body: { served: name } };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.url;
 }
 
-async function deadUrl(): Promise<string> {
-  const url = await upstream('dead');
-  const server = servers.pop()!;
-  await new Promise((resolve) => server.close(resolve));
-  return url;
-}
+const deadUrl = async () => `http://127.0.0.1:${await deadPort()}`;
 
 /** Requests that reached a service (the gateway's own JWKS fetches do not count). */
 const proxied = () => seen.filter((entry) => entry.url !== '/.well-known/jwks.json');
@@ -69,17 +50,7 @@ beforeAll(async () => {
 beforeEach(() => {
   seen = [];
 });
-afterAll(async () => {
-  await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise((r) => {
-          s.closeAllConnections();
-          s.close(r);
-        }),
-    ),
-  );
-});
+afterAll(() => Promise.all(servers.map((server) => server.close())));
 
 describe('gateway routing and verification', () => {
   it('proxies public routes without a token, with a request id', async () => {

@@ -40,10 +40,10 @@ const parts = () => gw.validToken.split('.') as [string, string, string];
 
 /** Sends the Authorization value (none when undefined) to a protected route. */
 async function attempt(authorization: string | undefined) {
-  const before = gw.upstream.seen.length;
+  const before = gw.upstream.requests.length;
   const call = request(gw.url).get('/api/orders');
   const res = await (authorization === undefined ? call : call.set('Authorization', authorization));
-  return { res, proxied: gw.upstream.seen.length - before };
+  return { res, proxied: gw.upstream.requests.length - before };
 }
 
 async function expectRejected(authorization: string | undefined): Promise<void> {
@@ -124,7 +124,7 @@ describe('missing, empty or malformed Authorization; not a compact JWS', () => {
         .status,
     ).toBe(431);
     expect(
-      gw.upstream.seen.filter(
+      gw.upstream.requests.filter(
         (seen) => seen.headers['x-filler-0'] || (seen.headers.authorization ?? '').length > 10_000,
       ),
     ).toHaveLength(0);
@@ -233,7 +233,7 @@ describe('keys outside the issuer JWKS: foreign keys, embedded jwk, jku and x5u'
   });
 
   it('never fetched a URL taken from a token', () => {
-    expect(gw.attacker.seen).toEqual([]);
+    expect(gw.attacker.requests).toEqual([]);
   });
 });
 
@@ -293,7 +293,7 @@ describe('kid values: unknown, empty, traversal, SQL and shell injection', () =>
       expect(statuses.every((status) => status === 401)).toBe(true);
     }
     // Over this whole file: the first load of the JWKS, then at most the per-minute budget.
-    expect(gw.jwks.seen.length).toBeLessThanOrEqual(1 + REFETCHES_PER_MINUTE);
+    expect(gw.jwks.requests.length).toBeLessThanOrEqual(1 + REFETCHES_PER_MINUTE);
     await expectAccepted(bearer(gw.validToken));
   });
 });
@@ -420,7 +420,7 @@ describe('tokens that are not access tokens (typed tokens, RFC 9068)', () => {
 describe('control', () => {
   it('still accepts the genuine token after every attack', async () => {
     await expectAccepted(bearer(gw.validToken));
-    const last = gw.upstream.seen.at(-1)!;
+    const last = gw.upstream.requests.at(-1)!;
     expect(last.headers['x-user-id']).toBe('id-alice');
     expect(last.headers['x-user-roles']).toBe('user');
   });

@@ -29,12 +29,12 @@ afterAll(async () => {
 
 /** Sends header lines exactly as written and returns what the upstream received. */
 async function send(path: string, headerLines: string[]): Promise<{ status: number; seen: Seen | undefined }> {
-  const before = gw.upstream.seen.length;
+  const before = gw.upstream.requests.length;
   const res = await rawRequest(
     gw.port,
     [`GET ${path} HTTP/1.1`, 'Host: localhost', ...headerLines, 'Connection: close', '', ''].join('\r\n'),
   );
-  return { status: res.status, seen: gw.upstream.seen[before] };
+  return { status: res.status, seen: gw.upstream.requests[before] };
 }
 
 const identityNamesIn = (seen: Seen) =>

@@ -1,10 +1,10 @@
 import { createHmac, createSign, randomUUID, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 import { runService, type RunningService } from '@jwt-msa/service-defaults';
+import { recordingServer, type Recorded, type RecordingServer } from '@jwt-msa/testing';
 import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
 import { createGatewayApp } from '../src/app';
 import { loadGatewayConfig } from '../src/config';
@@ -21,39 +21,8 @@ export const AUDIENCE = 'jwt-msa-api';
 /** JWKS fetches that unknown kids may cause per minute, in these tests. */
 export const REFETCHES_PER_MINUTE = 3;
 
-export interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-}
-
-export interface Recorder {
-  url: string;
-  seen: Seen[];
-  close(): Promise<void>;
-}
-
-/** A loopback HTTP server that records each request and answers with `reply`. */
-export async function recordingServer(reply: (req: Seen) => { status?: number; body: unknown }): Promise<Recorder> {
-  const seen: Seen[] = [];
-  const server: Server = createServer((req, res) => {
-    const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
-    seen.push(entry);
-    req.resume();
-    const { status = 200, body } = reply(entry);
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+/** What a recording server saw of one request. */
+export type Seen = Recorded;
 
 export type Signer = (signingInput: string) => Buffer;
 
@@ -108,11 +77,11 @@ export interface GatewayHarness {
   signer: AccessTokenSigner;
   /** A genuine access token for alice (role user). */
   validToken: string;
-  jwks: Recorder;
+  jwks: RecordingServer;
   /** Stands in for auth, catalog, orders and profile alike. */
-  upstream: Recorder;
+  upstream: RecordingServer;
   /** A server an attacker controls; tokens name it in jku/x5u. */
-  attacker: Recorder;
+  attacker: RecordingServer;
   /** Every log line the gateway wrote, as text. */
   logs: string[];
   stop(): Promise<void>;

@@ -1,13 +1,13 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { Database, runMigrations } from '@jwt-msa/db';
+import type { Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
-import { createTestDatabase, getFreePort, type TestDatabase } from '@jwt-msa/testing';
+import { getFreePort, migratedTestDatabase, type MigratedTestDatabase } from '@jwt-msa/testing';
 import { brokenCatalog, RealCatalog } from '../test/real-catalog';
 import { ordersService } from './app';
 import { ordersMigrations } from './data-access/migrations';
 
-let testDb: TestDatabase;
+let testDb: MigratedTestDatabase;
 let db: Database;
 let catalog: RealCatalog;
 let catalogUrl: string;
@@ -41,21 +41,13 @@ beforeAll(async () => {
   catalog = await RealCatalog.start();
   catalogUrl = await catalog.addReplica('catalog-1');
   products = await catalog.productIds(catalogUrl);
-  testDb = await createTestDatabase('orders');
-  db = new Database({
-    url: testDb.url,
-    poolSize: 5,
-    statementTimeoutMs: 5000,
-    connectionTimeoutMs: 3000,
-    applicationName: 'orders-test',
-  });
-  await runMigrations(db, ordersMigrations);
+  testDb = await migratedTestDatabase('orders', ordersMigrations);
+  db = testDb.db;
   app = ordersApp([catalogUrl]);
 });
 
 afterAll(async () => {
   await catalog.stop();
-  await db.close();
   await testDb.drop();
 });
 

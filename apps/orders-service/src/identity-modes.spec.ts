@@ -1,24 +1,17 @@
 import request from 'supertest';
-import { Database, runMigrations } from '@jwt-msa/db';
+import type { Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
-import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
-import { describeIdentityModes, outcomeOf } from '../../../libs/token-verifier/test/identity-modes';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@jwt-msa/testing';
+import { describeIdentityModes, outcomeOf } from '@jwt-msa/test-contracts';
 import { ordersService } from './app';
 import { ordersMigrations } from './data-access/migrations';
 
-let testDb: TestDatabase;
+let testDb: MigratedTestDatabase;
 let db: Database;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('orders_identity');
-  db = new Database({
-    url: testDb.url,
-    poolSize: 3,
-    statementTimeoutMs: 5000,
-    connectionTimeoutMs: 3000,
-    applicationName: 'orders-identity-test',
-  });
-  await runMigrations(db, ordersMigrations);
+  testDb = await migratedTestDatabase('orders_identity', ordersMigrations);
+  db = testDb.db;
   // One order each, so a listing shows whose orders the service answered with.
   for (const userId of ['id-alice', 'id-root']) {
     await db.query(
@@ -30,7 +23,6 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await db.close();
   await testDb.drop();
 });
 

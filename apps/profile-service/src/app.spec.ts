@@ -1,12 +1,12 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { Database, runMigrations } from '@jwt-msa/db';
+import type { Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
-import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@jwt-msa/testing';
 import { profileService } from './app';
 import { profileMigrations } from './data-access/migrations';
 
-let testDb: TestDatabase;
+let testDb: MigratedTestDatabase;
 let db: Database;
 let app: Express;
 
@@ -19,21 +19,13 @@ const putDisplayName = (body: unknown, headers: Record<string, string> = alice) 
     .send(body as object);
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('profile');
-  db = new Database({
-    url: testDb.url,
-    poolSize: 5,
-    statementTimeoutMs: 5000,
-    connectionTimeoutMs: 3000,
-    applicationName: 'profile-test',
-  });
-  await runMigrations(db, profileMigrations);
+  testDb = await migratedTestDatabase('profile', profileMigrations);
+  db = testDb.db;
   const config = profileService.loadConfig({ DATABASE_URL: testDb.url, INSTANCE_ID: 'profile-1' });
   app = profileService.createApp({ config, db, logger: createLogger('profile-service', 'profile-1', 'silent') }).app;
 });
 
 afterAll(async () => {
-  await db.close();
   await testDb.drop();
 });
 

@@ -1,33 +1,18 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import express from 'express';
 import { createLogger } from '@jwt-msa/service-defaults';
+import { deadPort, recordingServer, type RecordingServer } from '@jwt-msa/testing';
 import { UpstreamPool } from '@jwt-msa/upstreams';
 import { UpstreamProxy } from './index';
 
 const logger = createLogger('edge', 'test', 'silent');
-const servers: Server[] = [];
+const servers: RecordingServer[] = [];
 
 /** A real replica on a loopback address; 127.0.0.0/8 is all loopback, so several can share a port. */
 async function replica(name: string, host = '127.0.0.1', port = 0): Promise<{ port: number; hits: () => number }> {
-  let hits = 0;
-  const server = createServer((req, res) => {
-    hits += 1;
-    req.resume();
-    res.setHeader('x-served-by', name);
-    res.end(JSON.stringify({ name }));
-  });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const server = await recordingServer(() => ({ headers: { 'x-served-by': name }, body: { name } }), { host, port });
   servers.push(server);
-  return { port: (server.address() as AddressInfo).port, hits: () => hits };
-}
-
-async function closedPort(): Promise<number> {
-  const { port } = await replica('gone');
-  const server = servers.pop()!;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return { port: server.port, hits: () => server.requests.length };
 }
 
 function gatewayFor(pool: UpstreamPool) {
@@ -42,17 +27,7 @@ function gatewayFor(pool: UpstreamPool) {
   return { app, outcomes };
 }
 
-afterAll(async () => {
-  await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise((r) => {
-          s.closeAllConnections();
-          s.close(r);
-        }),
-    ),
-  );
-});
+afterAll(() => Promise.all(servers.map((server) => server.close())));
 
 describe('UpstreamProxy', () => {
   it('reaches every replica behind one DNS name (real connections to 127.0.0.2 and 127.0.0.3)', async () => {
@@ -73,7 +48,7 @@ describe('UpstreamProxy', () => {
 
   it('replays a GET that hit a dead replica on a live one, and ejects the dead one', async () => {
     const live = await replica('live');
-    const dead = await closedPort();
+    const dead = await deadPort();
     const pool = new UpstreamPool('catalog', [`http://127.0.0.1:${dead}`, `http://127.0.0.1:${live.port}`], {
       refreshMs: 60_000,
       ejectMs: 60_000,
@@ -86,7 +61,7 @@ describe('UpstreamProxy', () => {
   });
 
   it('never replays a POST, and answers 503 JSON when no replica can be reached', async () => {
-    const dead = await closedPort();
+    const dead = await deadPort();
     const live = await replica('live2');
     const pool = new UpstreamPool('orders', [`http://127.0.0.1:${dead}`, `http://127.0.0.1:${live.port}`], {
       refreshMs: 60_000,

@@ -1,9 +1,7 @@
-import { getFreePort } from '@jwt-msa/testing';
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
+import { recordingServer, type RecordingServer } from '@jwt-msa/testing';
 import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
 import {
   AccessTokenVerifier,
@@ -18,22 +16,13 @@ const AUDIENCE = 'jwt-msa-api';
 
 let key: SigningKey;
 let otherKey: SigningKey;
-let jwksServer: Server;
+let jwksServer: RecordingServer;
 let jwksUrl: string;
-let jwksRequests = 0;
 /** What the JWKS server publishes; undefined = the issuer key alone. */
 let published: object[] | undefined;
+const jwksRequests = () => jwksServer.requests.length;
 
-function startJwksServer(port = 0): Promise<Server> {
-  return new Promise((resolve) => {
-    const server = createServer((_req, res) => {
-      jwksRequests += 1;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: published ?? [key.publicJwk] }));
-    });
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
+const startJwksServer = () => recordingServer(() => ({ body: { keys: published ?? [key.publicJwk] } }));
 
 function newVerifier(uris = [jwksUrl], store: Partial<JwksKeyStoreOptions> = {}) {
   const keys = new JwksKeyStore({
@@ -105,9 +94,9 @@ async function reasonOf(promise: Promise<unknown>): Promise<string> {
 beforeAll(async () => {
   [key, otherKey] = await Promise.all([generateSigningKey(), generateSigningKey()]);
   jwksServer = await startJwksServer();
-  jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
+  jwksUrl = `${jwksServer.url}/.well-known/jwks.json`;
 });
-afterAll(() => new Promise((resolve) => jwksServer.close(resolve)));
+afterAll(() => jwksServer.close());
 afterEach(() => {
   published = undefined;
 });
@@ -177,21 +166,20 @@ describe('AccessTokenVerifier', () => {
 
   it('rate-limits JWKS refetches for unknown kids', async () => {
     const verifier = newVerifier();
-    const before = jwksRequests;
+    const before = jwksRequests();
     for (let i = 0; i < 20; i += 1) {
       expect(await reasonOf(verifier.verify(signRaw({}, { keyid: `random-${i}` }, otherKey)))).toBe('unknown_kid');
     }
     // The first load of the set, then the budget of 3 unknown-kid fetches per minute.
-    expect(jwksRequests - before).toBe(1 + 3);
+    expect(jwksRequests() - before).toBe(1 + 3);
   });
 
   it('keeps verifying with cached keys when the JWKS endpoint goes away, and says 503 for new kids', async () => {
-    const port = await getFreePort();
-    const server = await startJwksServer(port);
-    const verifier = newVerifier([`http://127.0.0.1:${port}/jwks`]);
+    const server = await startJwksServer();
+    const verifier = newVerifier([`${server.url}/jwks`]);
     const { token } = signer.sign(key, subject);
     await verifier.verify(token);
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
     await expect(verifier.verify(signRaw({}, { keyid: 'not-cached-kid' }, otherKey))).rejects.toBeInstanceOf(
       JwksUnavailableError,
@@ -203,14 +191,14 @@ describe('AccessTokenVerifier', () => {
     const { token } = signer.sign(key, subject);
     await verifier.verify(token);
     const flood = Array.from({ length: 60 }, (_, i) => signRaw({}, { keyid: `flood-${i}` }, otherKey));
-    const before = jwksRequests;
+    const before = jwksRequests();
     for (const forged of flood.slice(0, 30)) expect(await reasonOf(verifier.verify(forged))).toBe('unknown_kid');
     await sleep(150); // the cached set is now past its max age, and the unknown-kid budget is spent
     await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
     for (const forged of flood.slice(30)) expect(await reasonOf(verifier.verify(forged))).toBe('unknown_kid');
     await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
     // 2 budgeted unknown-kid fetches, plus at most one background refresh per max age elapsed.
-    expect(jwksRequests - before).toBeLessThanOrEqual(5);
+    expect(jwksRequests() - before).toBeLessThanOrEqual(5);
   });
 
   it('learns a newly published key in the background, without an unknown-kid fetch', async () => {
@@ -239,10 +227,10 @@ describe('AccessTokenVerifier', () => {
 
   it('fetches once for many concurrent first requests', async () => {
     const verifier = newVerifier();
-    const before = jwksRequests;
+    const before = jwksRequests();
     const { token } = signer.sign(key, subject);
     await Promise.all(Array.from({ length: 10 }, () => verifier.verify(token)));
-    expect(jwksRequests - before).toBe(1);
+    expect(jwksRequests() - before).toBe(1);
   });
 
   it('ignores JWKS entries that are not RS256 keys of at least 2048 bits, or whose kid is listed twice', async () => {
@@ -282,12 +270,11 @@ describe('AccessTokenVerifier', () => {
   });
 
   it('answers 503 (not a stale key) once a key is older than max age + stale fallback and the issuer is down', async () => {
-    const port = await getFreePort();
-    const server = await startJwksServer(port);
-    const verifier = newVerifier([`http://127.0.0.1:${port}/jwks`], { cacheMaxAgeMs: 50, staleFallbackMs: 50 });
+    const server = await startJwksServer();
+    const verifier = newVerifier([`${server.url}/jwks`], { cacheMaxAgeMs: 50, staleFallbackMs: 50 });
     const { token } = signer.sign(key, subject);
     await verifier.verify(token);
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     await sleep(120);
     await expect(verifier.verify(token)).rejects.toBeInstanceOf(JwksUnavailableError);
   });

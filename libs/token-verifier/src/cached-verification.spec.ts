@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { recordingServer, type RecordingServer } from '@jwt-msa/testing';
 import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
 import { AccessTokenVerifier, JwksKeyStore, TokenRejectedError, VerifiedTokenCache } from './index';
 
@@ -7,20 +6,16 @@ const ISSUER = 'http://issuer.test';
 const AUDIENCE = 'jwt-msa-api';
 let keys: SigningKey[];
 let published: SigningKey[];
-let server: Server;
+let server: RecordingServer;
 let jwksUrl: string;
 
 beforeAll(async () => {
   keys = await Promise.all([generateSigningKey(), generateSigningKey()]);
   published = [...keys];
-  server = createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ keys: published.map((key) => key.publicJwk) }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+  server = await recordingServer(() => ({ body: { keys: published.map((key) => key.publicJwk) } }));
+  jwksUrl = `${server.url}/jwks`;
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(() => server.close());
 
 function setup(cacheMaxAgeMs = 60_000) {
   const cache = new VerifiedTokenCache({ maxEntries: 100, maxBytes: 1_000_000 });

@@ -1,12 +1,11 @@
 import { createHmac, createPublicKey } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
+import { recordingServer, type RecordingServer } from '@jwt-msa/testing';
 import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
-import { verifierSettings } from '../src/settings';
+import { verifierSettings } from '@jwt-msa/token-verifier';
 
 /**
  * One contract for every domain service, in both identity modes:
@@ -52,8 +51,7 @@ export function describeIdentityModes(service: string, subject: () => IdentityMo
 
   let key: SigningKey;
   let foreignKey: SigningKey;
-  let jwks: Server;
-  let jwksFetches = 0;
+  let jwks: RecordingServer;
   let headerMode: Express;
   let verifyMode: Express;
   const signer = () => new AccessTokenSigner({ issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 60 });
@@ -67,13 +65,8 @@ export function describeIdentityModes(service: string, subject: () => IdentityMo
 
   beforeAll(async () => {
     [key, foreignKey] = await Promise.all([generateSigningKey(), generateSigningKey()]);
-    jwks = createServer((_req, res) => {
-      jwksFetches += 1;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [key.publicJwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
+    jwks = await recordingServer(() => ({ body: { keys: [key.publicJwk] } }));
+    const jwksUrl = `${jwks.url}/.well-known/jwks.json`;
     headerMode = subject().app({});
     verifyMode = subject().app({
       VERIFY_FORWARDED_TOKEN: 'true',
@@ -82,13 +75,7 @@ export function describeIdentityModes(service: string, subject: () => IdentityMo
       JWT_AUDIENCE: AUDIENCE,
     });
   });
-  afterAll(
-    () =>
-      new Promise<void>((resolve) => {
-        jwks.closeAllConnections();
-        jwks.close(() => resolve());
-      }),
-  );
+  afterAll(() => jwks.close());
 
   describe(`${service}: identity from the gateway's headers (default)`, () => {
     it('acts for the user the identity headers name', async () => {
@@ -171,7 +158,7 @@ export function describeIdentityModes(service: string, subject: () => IdentityMo
     });
 
     it("fetched the JWKS only to load it and once for the foreign key's unknown kid", () => {
-      expect(jwksFetches).toBe(2);
+      expect(jwks.requests).toHaveLength(2);
     });
   });
 }
@@ -181,29 +168,17 @@ type JwksBehaviour = 'answer' | 'fail' | 'hang';
 /** A JWKS endpoint a test can break: it answers, fails with 500, or never answers. */
 async function controllableJwks(key: SigningKey) {
   let behaviour: JwksBehaviour = 'answer';
-  let fetches = 0;
-  const server = createServer((_req, res) => {
-    fetches += 1;
-    if (behaviour === 'hang') return;
-    if (behaviour === 'fail') {
-      res.writeHead(500).end();
-      return;
-    }
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ keys: [key.publicJwk] }));
+  const server = await recordingServer(() => {
+    if (behaviour === 'hang') return 'hang';
+    return behaviour === 'fail' ? { status: 500 } : { body: { keys: [key.publicJwk] } };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
-    fetches: () => fetches,
+    url: `${server.url}/.well-known/jwks.json`,
+    fetches: () => server.requests.length,
     behave: (next: JwksBehaviour) => {
       behaviour = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 

@@ -1,0 +1,7 @@
+export {
+  describeIdentityModes,
+  describeVerifierSettings,
+  outcomeOf,
+  type IdentityModeSubject,
+  type Outcome,
+} from './identity-modes';
