@@ -15,7 +15,7 @@ describe('npm run demo', () => {
     expect(stdout).toContain(
       '15 authenticated API calls: 15 token verifications at the gateway, 0 auth-store queries.',
     );
-    expect(stdout).toMatch(/1 refresh \(access token expired\): [1-9] auth-store queries/);
+    expect(stdout).toMatch(/1 refresh \(what a client does when its access token expires\): [1-9] auth-store queries/);
     expect(stdout).toMatch(
       /30 GETs, 0 failed; served by orders-service\/orders-1, orders-service\/orders-2, orders-service\/orders-3/,
     );

@@ -51,7 +51,7 @@ export const authService = dataService({
     return {
       routes: Router().use(
         discoveryRoutes(keys, config.issuer, config.jwksMaxAgeSeconds),
-        authRoutes(accounts, grants, throttle),
+        authRoutes(accounts, grants, throttle, { trustedProxyHops: config.trustedProxyHops }),
       ),
       readiness: {
         signingKeys: async () => {

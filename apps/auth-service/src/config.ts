@@ -79,6 +79,13 @@ export const authSettings = {
     min: 1,
     description: 'Longest block, so nobody can lock a real user out for longer than this at a time.',
   }),
+  trustedProxyHops: setting.integer('TRUSTED_PROXY_HOPS', {
+    default: 0,
+    min: 0,
+    max: 10,
+    description:
+      'Proxies in front of the gateway that append the client to `X-Forwarded-For` (counted from the right, the gateway itself not included): 0 for `npm start` and compose, 1 behind one ingress. Login throttling keys on the client this finds.',
+  }),
   scryptCost: setting.integer('PASSWORD_SCRYPT_LOG2_COST', {
     default: 15,
     min: 10,

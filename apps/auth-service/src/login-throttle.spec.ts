@@ -71,7 +71,7 @@ describe('per account', () => {
     const blocked = await login('victim', 'wrong-password', freshAddress()).expect(429);
     expect(blocked.body).toEqual({
       error: 'too_many_attempts',
-      message: expect.stringMatching(/try again in 1 seconds/),
+      message: expect.stringMatching(/try again in 1 second$/),
     });
     expect(blocked.headers['retry-after']).toBe('1');
     // The right password does not get through a block either: otherwise it would not slow guessing.
@@ -172,5 +172,19 @@ describe('clientAddress', () => {
     ['2001:db8::1', '127.0.0.1', '2001:db8:0:0::/64'],
   ])('X-Forwarded-For %p from peer %s counts as %s', (forwardedFor, peer, expected) => {
     expect(clientAddress(fake(forwardedFor, peer))).toBe(expected);
+  });
+
+  it.each([
+    // TRUSTED_PROXY_HOPS=1: an ingress appended the client, then the gateway appended the ingress.
+    ['203.0.113.7, 10.0.0.5', 1, '203.0.113.7'],
+    // A client spoofing entries of its own: they stand left of what the trusted proxies appended.
+    ['6.6.6.6, 7.7.7.7, 203.0.113.7, 10.0.0.5', 1, '203.0.113.7'],
+    ['6.6.6.6, 203.0.113.7, 10.0.0.9, 10.0.0.5', 2, '203.0.113.7'],
+    // Fewer entries than trusted hops: the leftmost one.
+    ['203.0.113.7', 2, '203.0.113.7'],
+    // A garbage entry where the client should be: the TCP peer, never a string chosen by the client.
+    ['evil, 10.0.0.5', 1, '127.0.0.1'],
+  ])('X-Forwarded-For %p with %i trusted proxy hop(s) counts as %s', (forwardedFor, hops, expected) => {
+    expect(clientAddress(fake(forwardedFor), hops)).toBe(expected);
   });
 });

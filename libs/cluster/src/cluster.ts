@@ -11,15 +11,14 @@ import {
   type ServiceName,
   type UpstreamName,
 } from '@jwt-msa/topology';
-import { Instance } from './instance';
+import { writeClusterFile, type ClusterFile } from './cluster-file';
+import { describeExit, Instance, type InstanceExit } from './instance';
 
 export interface ClusterOptions {
-  /** Absolute; holds postgres/ and logs/. */
+  /** Absolute; holds postgres/, logs/ and cluster.json. */
   dataDir: string;
-  /** 0 = any free port. */
+  /** The first gateway's port; further gateway replicas take the ports after it. 0 = any free port. */
   gatewayPort: number;
-  /** The gateway's internal metrics listener; 0 = any free port. */
-  gatewayAdminPort?: number;
   scale?: Partial<Record<ServiceName, number>>;
   admin?: { username: string; password: string };
   logLevel?: string;
@@ -31,12 +30,22 @@ export interface ClusterOptions {
 }
 
 export interface LocalCluster {
+  /** The first gateway (the public URL, `JWT_ISSUER`). */
   gatewayUrl: string;
-  /** The gateway's internal listener: /metrics, /replicas, /replicas/<service>/metrics. */
+  /** Its internal listener: /metrics, /replicas, /replicas/<service>/metrics. */
   adminUrl: string;
+  /** Every gateway replica, in port order. */
+  gateways: ReadonlyArray<{ name: string; url: string; adminUrl: string }>;
   postgres: LocalPostgres;
   instances: Instance[];
+  /** What was started, as written to `<dataDir>/cluster.json`. */
+  file: ClusterFile;
   replicasOf(service: ServiceName): Instance[];
+  /**
+   * Called once for the first replica that ends without being stopped by this cluster (`stop()`
+   * or the replica's own `stop()`): a launcher says which, and gives up.
+   */
+  onReplicaExit(listener: (instance: Instance, exit: InstanceExit) => void): void;
   stop(): Promise<void>;
 }
 
@@ -44,10 +53,14 @@ export interface LocalCluster {
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const bundleOf = (service: ServiceName) => path.join(REPO_ROOT, 'dist', 'apps', SERVICES[service].app, 'main.js');
 const databaseOf = (service: ServiceName): string | undefined => (SERVICES[service] as ServiceEntry).database;
+const isEdge = (service: ServiceName) => SERVICES[service].kind === 'edge';
+const MAX_REPLICAS = 10;
 
 /**
  * The whole system on one machine: a real PostgreSQL with one database per service, and every
- * service as N replica processes on loopback, the gateway knowing every replica's URL.
+ * service as N replica processes on loopback. Replicas start in dependency order (a service after
+ * those it calls, the edges last), each on a port it binds itself and reports, so every caller is
+ * given URLs that really are the replicas it means.
  */
 export async function startLocalCluster(options: ClusterOptions): Promise<LocalCluster> {
   const logsDir = path.join(options.dataDir, 'logs');
@@ -62,71 +75,103 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
       const database = databaseOf(service);
       if (database) await postgres.ensureDatabase(database);
     }
-    const gatewayPort = options.gatewayPort || (await getFreePort());
-    const gatewayUrl = `http://localhost:${gatewayPort}`;
-    const adminPort = options.gatewayAdminPort || (await getFreePort());
-    const ports = {} as Record<ServiceName, number[]>;
-    for (const service of SERVICE_NAMES) {
-      ports[service] = [];
-      if (SERVICES[service].kind === 'edge') {
-        ports[service].push(gatewayPort);
-        continue;
-      }
-      for (let i = 0; i < (options.scale?.[service] ?? 1); i += 1) ports[service].push(await getFreePort());
-    }
-    const urlsOf = (upstream: UpstreamName) => ports[upstream].map((port) => `http://127.0.0.1:${port}`).join(',');
-    const upstreamUrls = (names: readonly UpstreamName[]) =>
-      Object.fromEntries(names.map((name) => [upstreamUrlsVariable(name), urlsOf(name)]));
+    const replicaCount = (service: ServiceName) => Math.min(MAX_REPLICAS, Math.max(1, options.scale?.[service] ?? 1));
+    const firstGatewayPort = options.gatewayPort || (await getFreePort());
+    const gatewayUrl = `http://localhost:${firstGatewayPort}`;
     const shared = { JWT_ISSUER: gatewayUrl, LOG_LEVEL: options.logLevel ?? 'info' };
     const bootstrapAdmin = options.admin && {
       ADMIN_USERNAME: options.admin.username,
       ADMIN_PASSWORD: options.admin.password,
     };
+    const urlsOf = (upstream: UpstreamName) =>
+      instances
+        .filter((instance) => instance.service === upstream)
+        .map((instance) => instance.url)
+        .join(',');
     /** What a replica of each service is told: where its database is, and the services it calls. */
     const envOf = (service: ServiceName): Record<string, string> => {
       const database = databaseOf(service);
+      const callees = isEdge(service) ? UPSTREAM_NAMES : callsOf(service);
       return {
         ...shared,
         ...(database && { DATABASE_URL: postgres.url(database) }),
-        ...upstreamUrls(SERVICES[service].kind === 'edge' ? UPSTREAM_NAMES : callsOf(service)),
-        ...(SERVICES[service].kind === 'edge' && { ADMIN_PORT: String(adminPort) }),
+        ...Object.fromEntries(callees.map((callee) => [upstreamUrlsVariable(callee), urlsOf(callee)])),
+        ...(isEdge(service) && { ADMIN_PORT: '0' }),
         // The issuer holds the users: the bootstrap admin is created there.
         ...(service === 'auth' && bootstrapAdmin),
         ...options.env?.[service],
       };
     };
 
-    for (const service of SERVICE_NAMES) {
-      ports[service].forEach((port, i) => {
-        const name = `${service}-${i + 1}`;
-        instances.push(
-          new Instance({
+    const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+    for (const phase of startPhases()) {
+      const started = phase.flatMap((service) =>
+        Array.from({ length: replicaCount(service) }, (_, i) => {
+          const name = `${service}-${i + 1}`;
+          const instance = new Instance({
             name,
             service,
             bundle: bundleOf(service),
-            port,
+            // Edges listen where people reach them: the gateway port, and the ones after it.
+            ...(isEdge(service) && { port: firstGatewayPort + i }),
             env: envOf(service),
             logFile: path.join(logsDir, `${name}.log`),
             onLine: options.onLine ?? (() => undefined),
-          }),
-        );
-      });
-    }
-    // Services first, the edges last: an edge becomes ready once it can load the issuer's JWKS.
-    const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
-    const isEdge = (instance: Instance) => SERVICES[instance.service].kind === 'edge';
-    for (const phase of [instances.filter((i) => !isEdge(i)), instances.filter(isEdge)]) {
-      for (const instance of phase) instance.start();
-      await Promise.all(phase.map((instance) => instance.waitUntilReady(readyTimeoutMs)));
+          });
+          instances.push(instance);
+          instance.start();
+          return instance;
+        }),
+      );
+      await Promise.all(started.map((instance) => instance.waitUntilReady(readyTimeoutMs)));
     }
 
+    const gateways = instances
+      .filter((instance) => isEdge(instance.service))
+      .map((instance) => ({
+        name: instance.name,
+        url: `http://localhost:${instance.port}`,
+        adminUrl: instance.adminUrl!,
+      }));
+    const file = await writeClusterFile(options.dataDir, {
+      startedAt: new Date().toISOString(),
+      launcherPid: process.pid,
+      dataDir: options.dataDir,
+      gateways,
+      replicas: Object.fromEntries(
+        SERVICE_NAMES.map((service) => [
+          service,
+          instances.filter((i) => i.service === service).map((i) => ({ name: i.name, url: i.url, pid: i.pid ?? 0 })),
+        ]),
+      ) as ClusterFile['replicas'],
+      postgres: { port: postgres.port },
+      databases: Object.fromEntries(
+        SERVICE_NAMES.flatMap((service) => {
+          const database = databaseOf(service);
+          return database ? [[service, postgres.url(database)]] : [];
+        }),
+      ),
+    });
+
     let stopping: Promise<void> | undefined;
+    const exitListeners: Array<(instance: Instance, exit: InstanceExit) => void> = [];
+    let reported = false;
+    for (const instance of instances) {
+      instance.onUnexpectedExit((exit) => {
+        if (stopping || reported || exitListeners.length === 0) return;
+        reported = true;
+        for (const listener of exitListeners) listener(instance, exit);
+      });
+    }
     return {
       gatewayUrl,
-      adminUrl: `http://127.0.0.1:${adminPort}`,
+      adminUrl: gateways[0]!.adminUrl,
+      gateways,
       postgres,
       instances,
+      file,
       replicasOf: (service) => instances.filter((instance) => instance.service === service),
+      onReplicaExit: (listener) => void exitListeners.push(listener),
       stop: () => (stopping ??= stopAll(instances, postgres)),
     };
   } catch (error) {
@@ -135,10 +180,32 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
   }
 }
 
+/**
+ * The services in groups that can start together: each group after every service its members
+ * call, the edges last (an edge becomes ready once it can load the issuer's JWKS).
+ */
+function startPhases(): ServiceName[][] {
+  const phases: ServiceName[][] = [];
+  const placed = new Set<ServiceName>();
+  const pending = SERVICE_NAMES.filter((service) => !isEdge(service));
+  while (pending.length > 0) {
+    const ready = pending.filter((service) => callsOf(service).every((callee) => placed.has(callee)));
+    if (ready.length === 0) throw new Error(`the service list has a cycle of calls among ${pending.join(', ')}`);
+    phases.push(ready);
+    for (const service of ready) {
+      placed.add(service);
+      pending.splice(pending.indexOf(service), 1);
+    }
+  }
+  phases.push(SERVICE_NAMES.filter(isEdge));
+  return phases;
+}
+
 /** Edges first (no new traffic), then the services, then the database. */
 async function stopAll(instances: Instance[], postgres: LocalPostgres): Promise<void> {
-  const isEdge = (instance: Instance) => SERVICES[instance.service].kind === 'edge';
-  await Promise.all(instances.filter(isEdge).map((i) => i.stop()));
-  await Promise.all(instances.filter((i) => !isEdge(i)).map((i) => i.stop()));
+  await Promise.all(instances.filter((i) => isEdge(i.service)).map((i) => i.stop()));
+  await Promise.all(instances.filter((i) => !isEdge(i.service)).map((i) => i.stop()));
   await postgres.stop();
 }
+
+export { describeExit };

@@ -73,7 +73,7 @@ describe('the data-service template', () => {
       expect(res.headers['x-served-by']).toBe('widgets-service/w-1');
       await request(built.service.app)
         .get('/readyz')
-        .expect(200, { status: 'ready', checks: { database: 'ok', widgets: 'ok' } });
+        .expect(200, { status: 'ready', instance: 'w-1', checks: { database: 'ok', widgets: 'ok' } });
       const metrics = (await request(built.service.app).get('/metrics').expect(200)).text;
       expect(metrics).toMatch(/db_queries_total\{purpose="widget\.list",service="widgets-service",instance="w-1"\} 1/);
       expect(built.background).toHaveLength(1);

@@ -7,14 +7,14 @@ export type ReadinessCheck = () => Promise<void>;
  * /healthz: the process is alive. /readyz: every readiness check passes (database reachable,
  * keys loaded, ...), and the process is not draining. Neither is routed through the public gateway.
  */
-export function healthRoutes(checks: Record<string, ReadinessCheck>, lifecycle: Lifecycle): Router {
+export function healthRoutes(checks: Record<string, ReadinessCheck>, lifecycle: Lifecycle, instance: string): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
     if (lifecycle.shuttingDown) {
-      res.status(503).json({ status: 'shutting_down' });
+      res.status(503).json({ status: 'shutting_down', instance });
       return;
     }
     const results: Record<string, string> = {};
@@ -30,7 +30,8 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>, lifecycle: 
         }
       }),
     );
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
+    // The instance named, so a supervisor polling this port knows it reached the replica it started.
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', instance, checks: results });
   });
   return router;
 }

@@ -60,6 +60,9 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   }
   logger.info({ url }, 'listening');
   for (const work of options.background ?? []) work.start();
+  // A supervisor that started this process over IPC (the local launcher) learns the ports it
+  // bound: services listen on port 0, so no port is ever picked first and taken by another.
+  process.send?.({ type: 'listening', port, adminPort: adminUrl ? Number(new URL(adminUrl).port) : undefined });
 
   let shutdownPromise: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {

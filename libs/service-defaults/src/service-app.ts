@@ -48,7 +48,7 @@ function createBaseApp(options: BaseAppOptions, mount: (app: Express) => void): 
   app.set('etag', false);
   app.use(helmet());
   app.use(requestContext(options.service, options.instanceId, lifecycle));
-  app.use(healthRoutes(options.readiness ?? {}, lifecycle));
+  app.use(healthRoutes(options.readiness ?? {}, lifecycle, options.instanceId));
   app.use(observeRequests(options.logger, options.metrics));
   mount(app);
   app.use(notFound);

@@ -56,10 +56,10 @@ describe('createDomainServiceApp', () => {
   it('reports readiness from its checks', async () => {
     await request(app())
       .get('/readyz')
-      .expect(200, { status: 'ready', checks: { database: 'ok' } });
+      .expect(200, { status: 'ready', instance: 'demo-1', checks: { database: 'ok' } });
     await request(app(false))
       .get('/readyz')
-      .expect(503, { status: 'not_ready', checks: { database: 'database unreachable' } });
+      .expect(503, { status: 'not_ready', instance: 'demo-1', checks: { database: 'database unreachable' } });
   });
 
   it.each([

@@ -126,7 +126,7 @@ export async function countState(ctx: DemoContext, session: Session): Promise<vo
   session.refreshToken = refreshed.body.refresh_token;
   const byPurpose = delta(await counterOverReplicas(ctx.admin, 'auth', 'db_queries_total'), queriesAfterCalls);
   const duringRefresh = total(byPurpose, authStoreQueries);
-  ctx.print(`1 refresh (access token expired): ${duringRefresh} auth-store queries:`);
+  ctx.print(`1 refresh (what a client does when its access token expires): ${duringRefresh} auth-store queries:`);
   for (const [labels, n] of byPurpose)
     if (authStoreQueries(labels)) ctx.print(`    ${n} x ${labels.replace(/^purpose="(.*)"$/, '$1')}`);
   ctx.print('While the access token is valid the system is stateless; at expiry it briefly is not.');

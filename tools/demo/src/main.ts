@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
+import { readClusterFile, startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
 import { parseDemoArgs, UsageError } from './args';
 import { authGoesAway, countState, replicaGoesAway, signIn, whoServed, type DemoContext } from './chapters';
 
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   }
   const ctx: DemoContext = {
     gw: args.baseUrl ?? cluster!.gatewayUrl,
-    admin: args.adminUrl ?? cluster!.adminUrl,
+    admin: args.adminUrl ?? cluster?.adminUrl ?? (await adminUrlOf(args.baseUrl!, args.dataDir)),
     calls: args.calls,
     ...(cluster && { cluster }),
     print,
@@ -44,6 +44,20 @@ async function main(): Promise<void> {
     await cluster?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The admin listener `npm start` wrote down for this gateway (no tool assumes a fixed admin port). */
+async function adminUrlOf(gatewayUrl: string, dataDir: string): Promise<string> {
+  const file = await readClusterFile(path.resolve(dataDir)).catch((error: Error) => {
+    throw new UsageError(`${error.message} Otherwise pass the gateway's --admin-url.`);
+  });
+  const gateway = file.gateways.find((candidate) => candidate.url === gatewayUrl);
+  if (!gateway) {
+    throw new UsageError(
+      `${path.join(dataDir, 'cluster.json')} lists the gateways ${file.gateways.map((g) => g.url).join(', ')}, not ${gatewayUrl}: pass its --admin-url.`,
+    );
+  }
+  return gateway.adminUrl;
 }
 
 main().catch((error: unknown) => {

@@ -16,9 +16,22 @@ describe('launcher arguments', () => {
     [['--scale', 'orders'], 'expects <service>=<replicas>'],
     [['--scale'], '--scale needs a value'],
     [['--frobnicate'], 'unknown option "--frobnicate"'],
+    [['--data-dir'], '--data-dir needs a value'],
+    [['orders=3'], 'unexpected argument "orders=3"'],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+
+  it('reads --data-dir, --verbose and --help', () => {
+    expect(parseArgs(['--data-dir', '/tmp/second', '--verbose'])).toEqual({
+      scale: {},
+      dataDir: '/tmp/second',
+      verbose: true,
+      help: false,
+    });
+    expect(parseArgs(['--help']).help).toBe(true);
+    expect(parseArgs(['-h']).help).toBe(true);
   });
 });
 

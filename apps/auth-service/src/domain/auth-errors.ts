@@ -17,8 +17,13 @@ export class InvalidRefreshTokenError extends UnauthorizedError {
 /** 429 with Retry-After: too many failed logins for this account or from this client. */
 export class TooManyAttemptsError extends HttpError {
   constructor(readonly retryAfterSeconds: number) {
-    super(429, 'too_many_attempts', `Too many failed logins; try again in ${retryAfterSeconds} seconds`, {
-      'Retry-After': String(retryAfterSeconds),
-    });
+    super(
+      429,
+      'too_many_attempts',
+      `Too many failed logins; try again in ${retryAfterSeconds} ${retryAfterSeconds === 1 ? 'second' : 'seconds'}`,
+      {
+        'Retry-After': String(retryAfterSeconds),
+      },
+    );
   }
 }

@@ -6,7 +6,12 @@ import type { TokenGrants } from '../domain/token-grants';
 import { clientAddress } from './client-address';
 
 /** HTTP adapter only: parse, delegate, answer. */
-export function authRoutes(accounts: Accounts, grants: TokenGrants, throttle: LoginThrottle): Router {
+export function authRoutes(
+  accounts: Accounts,
+  grants: TokenGrants,
+  throttle: LoginThrottle,
+  { trustedProxyHops }: { trustedProxyHops: number },
+): Router {
   const router = Router();
   // Token responses must never be cached (RFC 6749 §5.1).
   router.use((_req, res, next) => {
@@ -20,8 +25,9 @@ export function authRoutes(accounts: Accounts, grants: TokenGrants, throttle: Lo
 
   router.post('/auth/login', async (req, res) => {
     const credentials = parseLogin(req.body);
-    const user = await throttle.guard({ username: credentials.username, client: clientAddress(req) }, () =>
-      accounts.authenticate(credentials),
+    const user = await throttle.guard(
+      { username: credentials.username, client: clientAddress(req, trustedProxyHops) },
+      () => accounts.authenticate(credentials),
     );
     res.json(await grants.login(user));
   });

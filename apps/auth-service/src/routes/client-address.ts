@@ -4,14 +4,22 @@ import type { Request } from 'express';
 /**
  * The client's address for login throttling. The auth service is reachable only through the
  * gateway, which appends the address of the TCP peer it accepted as the last X-Forwarded-For
- * entry; every earlier entry came from the client and is ignored. Without the header (a direct
- * call in a test or on the internal network) the TCP peer is the client. An IPv6 client is
- * counted by its /64, the block one subscriber usually gets.
+ * entry. `trustedProxyHops` counts the proxies in front of the gateway (an ingress, a load
+ * balancer) that append theirs the same way: the client is the entry that many places left of the
+ * gateway's own. Everything further left came from the client and is ignored, so a client cannot
+ * choose its bucket by sending the header itself; a list shorter than the trusted hops gives its
+ * leftmost entry (as express's `trust proxy` does). Without the header (a direct call in a test or
+ * on the internal network) the TCP peer is the client. An IPv6 client is counted by its /64, the
+ * block one subscriber usually gets.
  */
-export function clientAddress(req: Request): string {
+export function clientAddress(req: Request, trustedProxyHops = 0): string {
   const forwarded = req.headers['x-forwarded-for'];
-  const lastHop = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').at(-1)?.trim() ?? '';
-  const address = isIP(lastHop) ? lastHop : (req.socket.remoteAddress ?? 'unknown');
+  const hops = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  const candidate = hops.length === 0 ? '' : hops[Math.max(0, hops.length - 1 - trustedProxyHops)]!;
+  const address = isIP(candidate) ? candidate : (req.socket.remoteAddress ?? 'unknown');
   return normalize(address);
 }
 

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SERVICE_NAMES, SERVICES } from '@jwt-msa/topology';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** The projects whose build target runs (or whose tests run) every app: their build lists name each one. */
+const RUNNERS = { 'tools/local-cluster': 'build', 'tools/demo': 'build', e2e: 'test' } as const;
+
+describe('what runs the whole system builds every app of the service list first', () => {
+  it.each(Object.entries(RUNNERS))('%s', (project, target) => {
+    const json = JSON.parse(readFileSync(path.join(REPO_ROOT, project, 'project.json'), 'utf8')) as {
+      targets: Record<string, { dependsOn?: Array<string | { projects?: string[]; target: string }> }>;
+    };
+    const built = (json.targets[target]?.dependsOn ?? []).flatMap((dependency) =>
+      typeof dependency === 'object' && dependency.target === 'build' ? (dependency.projects ?? []) : [],
+    );
+    expect(built).toEqual(expect.arrayContaining(SERVICE_NAMES.map((name) => SERVICES[name].app)));
+  });
+});
