@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
-import { startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
+import { sharedCluster, type SharedCluster } from './shared-cluster';
 import { call } from './http';
 
 /**
@@ -15,27 +15,19 @@ import { call } from './http';
  * a real process, auth and orders with two replicas each), driven only through the gateway.
  */
 const IS_ADMIN = 'https://jwt-msa.example.com/jwt_claims/is_admin';
-const admin = { username: 'admin', password: randomBytes(12).toString('hex') };
-let dataDir: string;
-let cluster: LocalCluster;
+let cluster: SharedCluster;
+let admin: SharedCluster['admin'];
 let gw: string;
+/** Where the README block runs: a fresh folder, as a user's checkout has no .data of this cluster. */
+let workDir: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-e2e-'));
-  cluster = await startLocalCluster({
-    dataDir,
-    gatewayPort: 0,
-    scale: { auth: 2, orders: 2 },
-    admin,
-    logLevel: 'warn',
-  });
+  cluster = await sharedCluster();
+  ({ admin } = cluster);
   gw = cluster.gatewayUrl;
-}, 120_000);
-
-afterAll(async () => {
-  await cluster?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  workDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-walkthrough-'));
 });
+afterAll(() => rm(workDir, { recursive: true, force: true }));
 
 type Tokens = { access_token: string; refresh_token: string; expires_in: number; token_type: string };
 const state: { alice?: Tokens; aliceId?: string; productId?: string; orderId?: string } = {};
@@ -220,7 +212,7 @@ describe('the README curl walkthrough', () => {
     const block = /<!-- walkthrough:start -->\n```bash\n([\s\S]*?)```\n<!-- walkthrough:end -->/.exec(readme)?.[1];
     expect(block).toBeDefined();
     const { stdout } = await promisify(execFile)('bash', ['-c', block!], {
-      cwd: dataDir,
+      cwd: workDir,
       env: { PATH: process.env['PATH'], GW: gw, ADMIN_PASSWORD: admin.password },
       timeout: 60_000,
     });

@@ -1,0 +1,3 @@
+import { loadSharedClusterModule } from './global-setup';
+
+export default () => loadSharedClusterModule().stopSharedCluster();
