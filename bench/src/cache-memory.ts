@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { VerifiedTokenCache } from '@jwt-msa/token-verifier';
 import { reportToParent } from './child-role';
 import { processMemory } from './proc';
+import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 
 export interface CacheMemoryResult {
   type: 'result';
@@ -50,7 +51,7 @@ export async function runCacheMemory(): Promise<void> {
   for (let i = 0; i < entries; i += 1) {
     const id = `${i.toString(16).padStart(8, '0')}-7a1c-4f0e-9b2d-${(i * 7919).toString(16).padStart(12, '0').slice(-12)}`;
     const claims = {
-      'https://jwt-msa.example.com/jwt_claims/is_admin': false,
+      [IS_ADMIN_CLAIM]: false,
       username: `bench-user-${String(i).padStart(7, '0')}`,
       roles: ['user'],
       iat: now,

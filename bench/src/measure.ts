@@ -7,7 +7,7 @@ import type { ChildProcesses } from './processes';
 import type { RequestPlans } from './request-plans';
 import { scenarioInfo } from './scenarios';
 import type { SessionStore } from './session-store';
-import type { Endpoint, RunningTargets } from './start-targets';
+import type { TargetAddress, RunningTargets } from './start-targets';
 import type { RunExtra, RunResult } from './stats';
 
 export interface MeasureSetup {
@@ -102,7 +102,7 @@ function gatewayCounters(metricsBefore: string, metricsAfter: string): GatewayCo
 }
 
 /** The gateway's admin /metrics; '' for a target without one, or when it does not answer (no counters then). */
-async function metricsText(endpoint: Endpoint): Promise<string> {
+async function metricsText(endpoint: TargetAddress): Promise<string> {
   if (!endpoint.adminOrigin) return '';
   try {
     return await (await fetch(`${endpoint.adminOrigin}/metrics`, { signal: AbortSignal.timeout(3000) })).text();

@@ -1,5 +1,5 @@
 /**
- * BENCH-ONLY CODE, NOT PART OF THE PRODUCT. The comparison the source note makes: a gateway that
+ * BENCH-ONLY CODE, NOT PART OF THE PRODUCT. The comparison the README's claims table makes (claims 4 and 5): a gateway that
  * authenticates by looking an opaque session id up in a store on every request. Built to be as
  * fair to the session store as possible:
  *

@@ -9,7 +9,7 @@ import type { Target } from './scenarios';
 import type { SessionStore } from './session-store';
 
 /** Where a target serves, and under which name its process runs. */
-export interface Endpoint {
+export interface TargetAddress {
   origin: string;
   name: string;
   /** Only the real gateways have one: /metrics with their verification and cache counters. */
@@ -18,13 +18,13 @@ export interface Endpoint {
 
 /** The processes serving this run's scenarios, by target, in the order they came up. */
 export class RunningTargets {
-  private readonly byTarget = new Map<Target, Endpoint>();
+  private readonly byTarget = new Map<Target, TargetAddress>();
 
-  add(target: Target, endpoint: Endpoint): void {
+  add(target: Target, endpoint: TargetAddress): void {
     this.byTarget.set(target, endpoint);
   }
 
-  endpoint(target: Target): Endpoint {
+  endpoint(target: Target): TargetAddress {
     const endpoint = this.byTarget.get(target);
     if (!endpoint) throw new Error(`${target} was not started: no selected scenario needs it`);
     return endpoint;
@@ -38,7 +38,7 @@ export class RunningTargets {
     return [...this.byTarget.keys()];
   }
 
-  endpoints(): Endpoint[] {
+  endpoints(): TargetAddress[] {
     return [...this.byTarget.values()];
   }
 }
@@ -70,7 +70,7 @@ export async function startTargets(setup: TargetSetup): Promise<RunningTargets> 
   const targets = new RunningTargets();
   const upstream = await startBenchRole(setup, 'upstream', {});
   targets.add('upstream', upstream);
-  const started = (target: Target) => (endpoint: Endpoint) => targets.add(target, endpoint);
+  const started = (target: Target) => (endpoint: TargetAddress) => targets.add(target, endpoint);
 
   const starting: Array<Promise<void>> = [];
   if (needed.has('gateway'))
@@ -103,7 +103,7 @@ async function startBenchRole(
   setup: TargetSetup,
   role: 'upstream' | 'plain-proxy' | 'session-gateway',
   env: Record<string, string>,
-): Promise<Endpoint> {
+): Promise<TargetAddress> {
   const { message } = await setup.children.startAndWait({
     name: role,
     file: setup.bundleFile,
@@ -120,8 +120,8 @@ async function startGateway(
   name: 'gateway' | 'gateway-log-info' | 'gateway-b',
   logLevel: string,
   bundle: string,
-  upstream: Endpoint,
-): Promise<Endpoint> {
+  upstream: TargetAddress,
+): Promise<TargetAddress> {
   const { args, children, jwks } = setup;
   const [port, adminPort] = [await getFreePort(), await getFreePort()];
   children.start({

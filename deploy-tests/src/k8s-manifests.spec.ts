@@ -5,7 +5,7 @@ import type { Ingress, NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { SERVICE_NAMES, SERVICES } from '@jwt-msa/topology';
 import { label, typeCheck } from './k8s-types';
-import { canConnect, selects, type Endpoint } from './network-policy';
+import { canConnect, selects, type NetworkPeer } from './network-policy';
 import { kustomize, overlays, printedSecrets, readText, type K8sObject, type Overlay } from './workspace';
 
 /**
@@ -209,20 +209,24 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
     const policies = ofKind<NetworkPolicy>(overlay, 'NetworkPolicy');
     const denyAll = policies.find((p) => p.metadata.name === 'default-deny-all')!;
     expect(denyAll.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    const pod = (app: string): Endpoint => ({ name: app, namespace: NAMESPACE, labels: podSpecLabels(overlay, app) });
-    const ingressController: Endpoint = {
+    const pod = (app: string): NetworkPeer => ({
+      name: app,
+      namespace: NAMESPACE,
+      labels: podSpecLabels(overlay, app),
+    });
+    const ingressController: NetworkPeer = {
       name: 'ingress-nginx',
       namespace: 'ingress-nginx',
       labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
     };
-    const intruder: Endpoint = { name: 'some pod in the namespace', namespace: NAMESPACE, labels: { app: 'debug' } };
-    const otherNamespace: Endpoint = {
+    const intruder: NetworkPeer = { name: 'some pod in the namespace', namespace: NAMESPACE, labels: { app: 'debug' } };
+    const otherNamespace: NetworkPeer = {
       name: 'a pod of another namespace',
       namespace: 'default',
       labels: { 'app.kubernetes.io/name': 'gateway' },
     };
-    const database: Endpoint = overlay === 'local' ? pod('postgres') : { name: 'managed database', ip: '10.20.0.5' };
-    const reach = (from: Endpoint, to: Endpoint, port: number) => canConnect(policies, from, to, port);
+    const database: NetworkPeer = overlay === 'local' ? pod('postgres') : { name: 'managed database', ip: '10.20.0.5' };
+    const reach = (from: NetworkPeer, to: NetworkPeer, port: number) => canConnect(policies, from, to, port);
     const portOf = (app: string) => (app === 'gateway' ? 8080 : 3000);
 
     // The way in: the Ingress controller to the gateway, and to nothing else.
@@ -248,8 +252,8 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
       expect([to, reach(otherNamespace, pod(to), portOf(to))]).toEqual([to, false]);
     }
     // No way out of the cluster but DNS (and the database above).
-    const internet: Endpoint = { name: 'the internet', ip: '203.0.113.7' };
-    const dns: Endpoint = { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+    const internet: NetworkPeer = { name: 'the internet', ip: '203.0.113.7' };
+    const dns: NetworkPeer = { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
     for (const from of APPS) {
       expect([from, reach(pod(from), internet, 443)]).toEqual([from, false]);
       expect([from, reach(pod(from), dns, 53)]).toEqual([from, true]);

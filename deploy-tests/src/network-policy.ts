@@ -6,7 +6,7 @@ import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubern
  * connection from one endpoint reach another on a TCP port? Both the source's egress and the
  * destination's ingress must allow it; a pod that no policy of a direction selects is open in it.
  */
-export interface Endpoint {
+export interface NetworkPeer {
   name: string;
   /** Namespace of a pod; undefined for an address outside the cluster. */
   namespace?: string;
@@ -44,7 +44,7 @@ function inCidr(ip: string, cidr: string): boolean {
   return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(base!) / size);
 }
 
-function peerMatches(peer: NetworkPolicyPeer, policyNamespace: string, endpoint: Endpoint): boolean {
+function peerMatches(peer: NetworkPolicyPeer, policyNamespace: string, endpoint: NetworkPeer): boolean {
   if (peer.ipBlock) {
     return (
       endpoint.ip !== undefined &&
@@ -67,8 +67,8 @@ function portMatches(ports: NetworkPolicyPort[] | undefined, port: number): bool
 function allowedOneWay(
   policies: NetworkPolicy[],
   direction: 'Ingress' | 'Egress',
-  self: Endpoint,
-  other: Endpoint,
+  self: NetworkPeer,
+  other: NetworkPeer,
   port: number,
 ): boolean {
   if (self.namespace === undefined) return true; // outside the cluster: no policy applies
@@ -89,6 +89,6 @@ function allowedOneWay(
   });
 }
 
-export function canConnect(policies: NetworkPolicy[], from: Endpoint, to: Endpoint, port: number): boolean {
+export function canConnect(policies: NetworkPolicy[], from: NetworkPeer, to: NetworkPeer, port: number): boolean {
   return allowedOneWay(policies, 'Egress', from, to, port) && allowedOneWay(policies, 'Ingress', to, from, port);
 }

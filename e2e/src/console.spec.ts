@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Res
 import { startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
 import { launchChromium, serveConsole, type ConsoleServer } from './browser';
 import { call } from './http';
+import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 
 /**
  * The console (apps/console) in a real chromium against the real cluster: every click goes through
@@ -15,7 +16,6 @@ import { call } from './http';
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const PUBLIC_DIR = path.join(REPO_ROOT, 'dist', 'apps', 'console', 'public');
 const AXE = path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
-const IS_ADMIN = 'https://jwt-msa.example.com/jwt_claims/is_admin';
 /** Parts 6-8 depend on endpoints being built elsewhere: today they answer 404 and the page says so. */
 const FUTURE_ENDPOINTS = [
   ['GET', '/auth/sessions'],
@@ -281,7 +281,7 @@ describe('the console in a real browser, against the real cluster', () => {
         const text = await textOf(claimRow(name!), 'registered');
         expect(text).toContain(`RFC 7519 §${section}`);
       }
-      expect(await claimRow(IS_ADMIN).textContent()).toMatch(/public RFC 7519 §4\.2/);
+      expect(await claimRow(IS_ADMIN_CLAIM).textContent()).toMatch(/public RFC 7519 §4\.2/);
       expect(await claimRow('username').textContent()).toMatch(/private RFC 7519 §4\.3/);
       expect(await claimRow('roles').textContent()).toMatch(/private/);
       expect(await claimRow('exp').textContent()).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(in 1[45] min\)/);
@@ -338,7 +338,7 @@ describe('the console in a real browser, against the real cluster', () => {
       const tamper = region(page, 'Tamper with the token');
       await button(tamper, 'Add the admin role').click();
       const edited = JSON.parse(await page.getByLabel('Payload JSON').inputValue());
-      expect(edited).toMatchObject({ roles: ['user', 'admin'], [IS_ADMIN]: true });
+      expect(edited).toMatchObject({ roles: ['user', 'admin'], [IS_ADMIN_CLAIM]: true });
       let response = await clickFor(
         page,
         button(tamper, 'Send the tampered token to GET /api/profile/me'),

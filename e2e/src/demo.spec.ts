@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 
 /** `npm run demo` in its default mode: its own cluster with replicas, killed and restarted. */
 const DEMO = path.resolve(__dirname, '..', '..', 'dist', 'tools', 'demo', 'main.js');
@@ -10,7 +11,7 @@ describe('npm run demo', () => {
     const { stdout } = await promisify(execFile)(process.execPath, [DEMO, '--calls', '15'], { timeout: 110_000 });
     expect(stdout).toContain('Header    {"alg":"RS256","typ":"at+jwt","kid":"');
     expect(stdout).toMatch(/registered {2}sub {2}"[0-9a-f-]{36}"/);
-    expect(stdout).toContain('public      https://jwt-msa.example.com/jwt_claims/is_admin = false');
+    expect(stdout).toContain(`public      ${IS_ADMIN_CLAIM} = false`);
     expect(stdout).toContain('private     username = "demo-');
     expect(stdout).toContain(
       '15 authenticated API calls: 15 token verifications at the gateway, 0 auth-store queries.',

@@ -9,7 +9,7 @@ import { call } from './http';
 import { sumOverReplicas } from './metrics';
 
 /**
- * The source note's central claim, by running: no session state anywhere, so replicas come and
+ * The README's central claim ("What it demonstrates", 5 and 6), by running: no session state anywhere, so replicas come and
  * go freely. 3 orders, 2 catalog and 2 auth replicas; real processes killed and restarted.
  */
 let dataDir: string;

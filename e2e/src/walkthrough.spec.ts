@@ -9,12 +9,12 @@ import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { sharedCluster, type SharedCluster } from './shared-cluster';
 import { call } from './http';
+import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 
 /**
  * The README walkthrough, end to end: the cluster `npm start` runs (real PostgreSQL, every service
  * a real process, auth and orders with two replicas each), driven only through the gateway.
  */
-const IS_ADMIN = 'https://jwt-msa.example.com/jwt_claims/is_admin';
 let cluster: SharedCluster;
 let admin: SharedCluster['admin'];
 let gw: string;
@@ -59,7 +59,7 @@ describe('README walkthrough through the gateway', () => {
       exp: expect.any(Number),
       iat: expect.any(Number),
       jti: expect.any(String), // registered
-      [IS_ADMIN]: false, // public
+      [IS_ADMIN_CLAIM]: false, // public
       username: 'alice',
       roles: ['user'], // private
     });
@@ -92,7 +92,7 @@ describe('README walkthrough through the gateway', () => {
       (await call(gw, 'POST', '/api/catalog/products', { token: state.alice!.access_token, body: product })).status,
     ).toBe(403);
     const adminTokens = await login(admin.username, admin.password);
-    expect(jwt.decode(adminTokens.access_token)).toMatchObject({ roles: ['user', 'admin'], [IS_ADMIN]: true });
+    expect(jwt.decode(adminTokens.access_token)).toMatchObject({ roles: ['user', 'admin'], [IS_ADMIN_CLAIM]: true });
     const created = await call(gw, 'POST', '/api/catalog/products', { token: adminTokens.access_token, body: product });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject(product);

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 import { generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
 import {
   aliceClaims,
@@ -385,7 +386,7 @@ describe('claims: tampering, lifetime, issuer, audience, required claims and typ
     ['roles as a string', withClaims({ roles: 'admin' })],
     ['roles as an object', withClaims({ roles: { admin: true } })],
     ['roles holding a non-string', withClaims({ roles: ['user', { role: 'admin' }] })],
-    ['is_admin as a string', withClaims({ 'https://jwt-msa.example.com/jwt_claims/is_admin': 'true' })],
+    ['is_admin as a string', withClaims({ [IS_ADMIN_CLAIM]: 'true' })],
     ['no username', withClaims({ username: undefined })],
     ['no jti', withClaims({ jti: undefined })],
   ];

@@ -35,7 +35,7 @@ export function loadConfig<S extends Schema>(schema: S, env: NodeJS.ProcessEnv =
   return Object.freeze(config) as ConfigOf<S>;
 }
 
-/** A Markdown table of a schema, for the README (see tools/docs). */
+/** A Markdown table of a schema: the README's configuration tables are made of these. */
 export function describeSchema(schema: Schema): string {
   const rows = Object.values(schema).map((setting) => {
     const fallback =

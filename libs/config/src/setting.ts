@@ -122,16 +122,3 @@ export function urlList(env: string, options: Options<string[]>): Setting<string
     options,
   );
 }
-
-export function stringList(env: string, options: Options<string[]>): Setting<string[]> {
-  return define(
-    env,
-    'list',
-    (raw) =>
-      raw
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
-    options,
-  );
-}

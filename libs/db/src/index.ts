@@ -1,4 +1,4 @@
-export { Database, databaseFromConfig, isUnavailable } from './database';
+export { Database, databaseFromConfig } from './database';
 export type { DatabaseOptions, Queryable } from './database';
 export { runMigrations } from './migrations';
 export type { Migration } from './migrations';

@@ -7,7 +7,7 @@ import { ServiceMetrics } from './metrics';
 import type { Background } from './run-service';
 import { createDomainServiceApp, type ServiceApp } from './service-app';
 import { serviceSettings } from './settings';
-import { startService, type ServiceDefinition } from './start-service';
+import type { ServiceDefinition } from './start-service';
 
 /** How a data service learns who its caller is, beyond the edge's identity headers (the default). */
 export interface IdentityMode<S extends Schema> {
@@ -118,5 +118,3 @@ export function dataService<
     },
   };
 }
-
-export { startService };

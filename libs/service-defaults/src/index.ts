@@ -1,9 +1,8 @@
 export { serviceSettings } from './settings';
-export { createLogger, flushLogs, type Logger } from './logger';
+export { createLogger, type Logger } from './logger';
 export {
   createDomainServiceApp,
   createEdgeApp,
-  Lifecycle,
   type BaseAppOptions,
   type DomainServiceAppOptions,
   type EdgeAppOptions,
@@ -22,5 +21,5 @@ export {
   type IdentityMode,
 } from './data-service';
 export { type ReadinessCheck } from './health';
-export { REQUEST_ID_HEADER, routeOf } from './request-context';
+export { REQUEST_ID_HEADER } from './request-context';
 export { ServiceMetrics } from './metrics';

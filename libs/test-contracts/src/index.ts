@@ -1,7 +1,1 @@
-export {
-  describeIdentityModes,
-  describeVerifierSettings,
-  outcomeOf,
-  type IdentityModeSubject,
-  type Outcome,
-} from './identity-modes';
+export { describeIdentityModes, outcomeOf, type IdentityModeSubject, type Outcome } from './identity-modes';

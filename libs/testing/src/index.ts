@@ -2,6 +2,6 @@ export { createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
 export { ADMIN_URL_VARIABLE, startTestPostgres, stopTestPostgres } from './test-postgres';
 export { getFreePort } from '@jwt-msa/local-postgres';
-export { expectReadmeConfigSection, ownSettings, SHARED_CONFIG_SECTIONS } from './readme-config';
+export { expectReadmeConfigSection, ownSettings } from './readme-config';
 export { migratedTestDatabase, type MigratedTestDatabase } from './migrated-test-database';
 export { deadPort, recordingServer, type Recorded, type RecordingServer, type Reply } from './recording-server';

@@ -24,7 +24,7 @@ export interface JwksKeyStoreOptions {
   onKeysRemoved?: (kids: string[]) => void;
 }
 
-interface KeySet {
+interface FetchedKeySet {
   keys: ReadonlyMap<string, KeyObject>;
   fetchedAt: number;
 }
@@ -49,8 +49,8 @@ const unknownKid = () => new TokenRejectedError('unknown_kid', 'The token was si
  */
 export class JwksKeyStore {
   private readonly unknownKidFetches: TokenBucket;
-  private current: KeySet | undefined;
-  private inflight: Promise<KeySet> | undefined;
+  private current: FetchedKeySet | undefined;
+  private inflight: Promise<FetchedKeySet> | undefined;
   private inflightForUnknownKid = false;
   private lastFailure: { at: number; error: Error } | undefined;
 
@@ -100,7 +100,7 @@ export class JwksKeyStore {
   }
 
   /** One fetch at a time; callers arriving meanwhile share its result. */
-  private refresh(): Promise<KeySet> {
+  private refresh(): Promise<FetchedKeySet> {
     const failure = this.lastFailure;
     if (failure && Date.now() - failure.at < (this.options.retryAfterFailureMs ?? 1000)) {
       return Promise.reject(new JwksUnavailableError(failure.error.message));
@@ -111,7 +111,7 @@ export class JwksKeyStore {
     return this.inflight;
   }
 
-  private async load(): Promise<KeySet> {
+  private async load(): Promise<FetchedKeySet> {
     try {
       const set = { keys: usableKeys(await this.fetchJwks()), fetchedAt: Date.now() };
       if (set.keys.size === 0) throw new JwksFetchError('the JWKS holds no usable RS256 key');
@@ -151,7 +151,7 @@ export class JwksKeyStore {
   }
 }
 
-function keyIn(set: KeySet, kid: string): KeyObject {
+function keyIn(set: FetchedKeySet, kid: string): KeyObject {
   const key = set.keys.get(kid);
   if (!key) throw unknownKid();
   return key;

@@ -2,6 +2,7 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { LocalCluster } from '@jwt-msa/cluster';
 import { call, counterOverReplicas, delta, gatewayCounter, total } from './client';
+import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 
 export interface DemoContext {
   gw: string;
@@ -19,7 +20,6 @@ interface Session {
   refreshToken: string;
 }
 
-const IS_ADMIN = 'https://jwt-msa.example.com/jwt_claims/is_admin';
 const REGISTERED = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
 /**
  * Queries a request can cause: users, refresh-token families, login throttle. Not the timers every
@@ -62,8 +62,8 @@ export async function signIn(ctx: DemoContext): Promise<Session> {
         : '';
     ctx.print(`  registered  ${name.padEnd(4)} ${JSON.stringify(value)}${when}`);
   }
-  ctx.print(`  public      ${IS_ADMIN} = ${JSON.stringify(claims[IS_ADMIN])}`);
-  for (const name of Object.keys(claims).filter((claim) => !REGISTERED.includes(claim) && claim !== IS_ADMIN)) {
+  ctx.print(`  public      ${IS_ADMIN_CLAIM} = ${JSON.stringify(claims[IS_ADMIN_CLAIM])}`);
+  for (const name of Object.keys(claims).filter((claim) => !REGISTERED.includes(claim) && claim !== IS_ADMIN_CLAIM)) {
     ctx.print(`  private     ${name} = ${JSON.stringify(claims[name])}`);
   }
   const jwks = await call(ctx.gw, 'GET', '/.well-known/jwks.json');

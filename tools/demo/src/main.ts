@@ -6,7 +6,7 @@ import { readClusterFile, startLocalCluster, type LocalCluster } from '@jwt-msa/
 import { parseDemoArgs, UsageError } from './args';
 import { authGoesAway, countState, replicaGoesAway, signIn, whoServed, type DemoContext } from './chapters';
 
-/** `npm run demo`: what the source note claims, shown on a running system and counted. */
+/** `npm run demo`: the claims of the README's first table, shown on a running system and counted. */
 async function main(): Promise<void> {
   const args = parseDemoArgs(process.argv.slice(2));
   const print = (line = '') => console.log(line);

@@ -1,0 +1,46 @@
+import { HttpError } from '@jwt-msa/http-errors';
+import { isAmbiguousPath, matchRoute, PUBLIC_ROUTES, resolveRoute } from './index';
+
+describe('the public route table', () => {
+  it.each([
+    ['POST', '/auth/login', 'auth', 'public'],
+    ['GET', '/.well-known/jwks.json', 'auth', 'public'],
+    ['GET', '/api/catalog/products', 'catalog', 'public'],
+    ['POST', '/api/catalog/products', 'catalog', 'role:admin'],
+    ['GET', '/api/orders', 'orders', 'authenticated'],
+    ['DELETE', '/api/profile/me', 'profile', 'authenticated'],
+  ])('%s %s goes to %s (%s)', (method, path, upstream, access) => {
+    const rule = matchRoute(PUBLIC_ROUTES, method, path)!;
+    expect(rule.upstream).toBe(upstream);
+    expect(typeof rule.access === 'object' ? `role:${rule.access.role}` : rule.access).toBe(access);
+  });
+
+  it('serves nothing else: internal endpoints, prefixes that only look alike, other methods', () => {
+    for (const [method, path] of [
+      ['GET', '/healthz'],
+      ['GET', '/metrics'],
+      ['GET', '/authx'],
+      ['GET', '/api/ordersX'],
+      ['POST', '/.well-known/jwks.json'],
+    ] as const) {
+      expect([method, path, matchRoute(PUBLIC_ROUTES, method, path)]).toEqual([method, path, undefined]);
+    }
+  });
+
+  it('refuses paths a service could read differently: 400 before any routing, 404 when no rule serves', () => {
+    for (const path of ['/api/orders/../readyz', '/api/%2e%2e/x', '/api/a%2Fb', '/api\\x', '//auth/login']) {
+      expect([path, isAmbiguousPath(path)]).toEqual([path, true]);
+      expect(() => resolveRoute(PUBLIC_ROUTES, 'GET', path)).toThrow(expect.objectContaining({ status: 400 }));
+    }
+    const notFound = (() => {
+      try {
+        resolveRoute(PUBLIC_ROUTES, 'GET', '/nowhere');
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(notFound).toBeInstanceOf(HttpError);
+    expect(notFound).toMatchObject({ status: 404, code: 'not_found' });
+  });
+});
