@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { principalFromClaims, type Principal } from '@jwt-msa/claims';
 import type { Authenticator } from '@jwt-msa/edge';
 import { AccessTokenVerifier, TokenRejectedError } from '@jwt-msa/token-verifier';
@@ -10,7 +10,7 @@ import { AccessTokenVerifier, TokenRejectedError } from '@jwt-msa/token-verifier
  */
 export function tokenAuthenticator(verifier: AccessTokenVerifier, onOutcome: (outcome: string) => void): Authenticator {
   return {
-    async authenticate(req: Request): Promise<Principal> {
+    async authenticate(req: IncomingMessage): Promise<Principal> {
       try {
         const claims = await verifier.verify(AccessTokenVerifier.tokenFromAuthorization(req.headers.authorization));
         onOutcome('ok');
