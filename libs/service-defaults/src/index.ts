@@ -22,5 +22,5 @@ export {
 } from './data-service';
 export { type ReadinessCheck } from './health';
 export { REQUEST_ID_HEADER } from './request-context';
-export { pathOf, sendJson } from './http-response';
+export { pathOf } from './http-response';
 export { ServiceMetrics } from './metrics';
