@@ -1,0 +1,10 @@
+export { DenyList } from './deny-list';
+export { carriesFeedSecret } from './feed-secret';
+export {
+  REVOCATION_FEED_PATH,
+  type RevocableToken,
+  type RevocationEntry,
+  type RevocationFeedPage,
+  type RevocationKind,
+} from './revocation-entry';
+export { revocationFeedSecretSetting } from './settings';
