@@ -7,4 +7,5 @@ export {
   type RevocationFeedPage,
   type RevocationKind,
 } from './revocation-entry';
-export { revocationFeedSecretSetting } from './settings';
+export { RevocationFollower, type RevocationFollowerOptions } from './revocation-follower';
+export { revocationFeedSecretSetting, revocationFollowerSettings, type RevocationFailMode } from './settings';
