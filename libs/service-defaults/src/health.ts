@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { sendJson } from './http-response';
 import type { Lifecycle } from './service-app';
 
-export type ReadinessCheck = () => Promise<void>;
+/** Resolves when ready (with a detail to show instead of "ok", e.g. a degraded state); rejects when not. */
+export type ReadinessCheck = () => Promise<void | string>;
 
 /**
  * /healthz: the process is alive. /readyz: every readiness check passes (database reachable,
@@ -22,8 +23,7 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>, lifecycle: 
     await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
         try {
-          await check();
-          results[name] = 'ok';
+          results[name] = (await check()) || 'ok';
         } catch (error) {
           ready = false;
           results[name] = (error as Error).message || 'failed';

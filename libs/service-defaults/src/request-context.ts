@@ -13,6 +13,8 @@ declare global {
       requestId: string;
       /** The route pattern that served the request, for metrics and logs (never the raw path). */
       route?: string;
+      /** Why an edge refused the caller's credentials (`expired`, `revoked`, ...), for the log line. */
+      rejection?: string;
     }
   }
 }
@@ -73,6 +75,7 @@ export function observeRequests(logger: Logger, metrics: ServiceMetrics | undefi
           status: res.statusCode,
           durationMs: Math.round(seconds * 100_000) / 100,
           userId: res.locals.principal?.userId,
+          rejection: res.locals.rejection,
         },
         'request',
       );

@@ -13,7 +13,9 @@ export type RejectionReason =
   | 'not_yet_valid'
   | 'bad_issuer'
   | 'bad_audience'
-  | 'bad_claims';
+  | 'bad_claims'
+  /** Valid, but on the issuer's revocation list (logout, logout-all, reuse, admin). */
+  | 'revoked';
 
 const REALM = 'jwt-msa';
 
