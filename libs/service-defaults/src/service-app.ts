@@ -2,8 +2,10 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import helmet from 'helmet';
 import { attachPrincipal } from '@jwt-msa/claims';
 import { HttpError } from '@jwt-msa/http-errors';
+import { limitRequestBody, type BodyLimits } from './body-limit';
 import { errorHandler, notFound } from './error-handler';
 import { healthRoutes, type ReadinessCheck } from './health';
+import { assertJsonShape } from './json-shape';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './metrics';
 import { observeRequests, requestContext } from './request-context';
@@ -34,12 +36,14 @@ export interface BaseAppOptions {
   /** Request metrics; pass the same instance to the Database for query counts. */
   metrics?: ServiceMetrics;
   readiness?: Record<string, ReadinessCheck>;
+  /** Every request body, counted while it streams (413) and timed (408). */
+  bodyLimits: BodyLimits;
 }
 
 /**
  * What every service answers with, in order: security headers, a request id, X-Served-By,
- * `Connection: close` while draining, /healthz and /readyz, one metrics sample and one log line
- * per request, then the preset's handlers, a JSON 404 and the one error handler.
+ * `Connection: close` while draining, the body limit, /healthz and /readyz, one metrics sample and
+ * one log line per request, then the preset's handlers, a JSON 404 and the one error handler.
  */
 function createBaseApp(options: BaseAppOptions, mount: (app: Express) => void): ServiceApp {
   const app = express();
@@ -48,6 +52,7 @@ function createBaseApp(options: BaseAppOptions, mount: (app: Express) => void): 
   app.set('etag', false);
   app.use(helmet());
   app.use(requestContext(options.service, options.instanceId, lifecycle));
+  app.use(limitRequestBody(options.bodyLimits));
   app.use(healthRoutes(options.readiness ?? {}, lifecycle, options.instanceId));
   app.use(observeRequests(options.logger, options.metrics));
   mount(app);
@@ -57,8 +62,6 @@ function createBaseApp(options: BaseAppOptions, mount: (app: Express) => void): 
 }
 
 export interface DomainServiceAppOptions extends BaseAppOptions {
-  /** Largest JSON body accepted, e.g. "16kb". */
-  bodyLimit: string;
   /** Who the caller is; default: the edge's identity headers. */
   identity?: RequestHandler;
   routes: Router;
@@ -76,14 +79,21 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * A domain service (auth, catalog, orders, profile): the base, `/metrics`, JSON bodies within a
- * size limit, the caller's identity, the service's routes.
+ * A domain service (auth, catalog, orders, profile): the base, `/metrics`, JSON bodies within the
+ * size limit and a bounded shape (depth, keys), the caller's identity, the service's routes.
  */
 export function createDomainServiceApp(options: DomainServiceAppOptions): ServiceApp {
   return createBaseApp(options, (app) => {
     if (options.metrics) app.get('/metrics', options.metrics.handler);
     app.use(requireJsonBody);
-    app.use(express.json({ limit: options.bodyLimit, strict: true }));
+    app.use(
+      express.json({
+        // Decompressed bodies (Content-Encoding: gzip) are held to the same limit.
+        limit: options.bodyLimits.limitBytes,
+        strict: true,
+        verify: (_req, _res, body) => assertJsonShape(body),
+      }),
+    );
     app.use(options.identity ?? attachPrincipal);
     app.use(options.routes);
   });
