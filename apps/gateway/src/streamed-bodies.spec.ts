@@ -83,6 +83,18 @@ describe('request bodies through the gateway (BODY_LIMIT, BODY_TIMEOUT_MS)', () 
     },
   );
 
+  it('refuses a 5 MB keyed POST (read whole for replay) the same way, and sends it nowhere', async () => {
+    let answer: Awaited<ReturnType<typeof streamRequest>> | undefined;
+    const forwarded = await bytesReachingUpstream(async () => {
+      answer = await streamRequest(running.url, 'POST', '/api/orders', {
+        body: FIVE_MB,
+        framing: 'chunked',
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'big-1' },
+      });
+    });
+    expect([answer!.status, answer!.closed, forwarded]).toEqual([413, true, 0]);
+  });
+
   it('cuts off a trickling body with 408 and closes the connection; the upstream got less than the limit', async () => {
     let answer: Awaited<ReturnType<typeof streamRequest>> | undefined;
     const forwarded = await bytesReachingUpstream(async () => {
