@@ -271,6 +271,7 @@ describe('concurrency against real PostgreSQL', () => {
     );
     expect(new Set(keyed.map((answer) => answer.status))).toEqual(new Set([201]));
     expect(new Set(keyed.map((answer) => answer.body.id)).size).toBe(1);
+    expect(keyed.filter((answer) => answer.headers.get('idempotent-replayed') === 'true')).toHaveLength(11);
     const after = (await call(gw, 'GET', '/api/orders', { token: user.token })).body.items.length;
     expect(after - before).toBe(13);
   });
