@@ -59,10 +59,11 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
       expect([label(object), object.metadata.namespace]).toEqual([label(object), NAMESPACE]);
   });
 
-  it('runs the gateway and each domain service as 3 replicas, with an HPA (min 3) and a PDB', () => {
+  it('scales the gateway and each domain service by an HPA (min 3, no replicas in the Deployment), with a PDB', () => {
     for (const app of APPS) {
       const deployment = named<Deployment>(overlay, 'Deployment', app);
-      expect([app, deployment.spec!.replicas]).toEqual([app, 3]);
+      // The HPA owns the scale: a `replicas` here would reset it on every `kubectl apply -k`.
+      expect([app, deployment.spec!.replicas]).toEqual([app, undefined]);
       const hpa = named<HorizontalPodAutoscaler>(overlay, 'HorizontalPodAutoscaler', app);
       expect(hpa.spec!.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: app });
       expect(hpa.spec!.minReplicas).toBeGreaterThanOrEqual(3);
@@ -151,16 +152,19 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
     expect(text).not.toMatch(/PRIVATE KEY|BEGIN RSA|BEGIN EC/);
     expect(text).not.toMatch(/postgres(ql)?:\/\/[^"@\s]*:[^"@\s]*@/); // no URL with a password
     for (const workload of workloads(overlay)) {
-      for (const container of podSpec(workload).containers) {
+      const spec = podSpec(workload);
+      for (const container of spec.containers) {
         for (const env of container.env ?? []) {
-          if (/PASSWORD|DATABASE_URL|SECRET|KEY$/.test(env.name) && env.name !== 'POSTGRES_PASSWORD_FILE') {
-            expect([label(workload), env.name, env.value]).toEqual([label(workload), env.name, undefined]);
-            expect([label(workload), env.name, env.valueFrom?.secretKeyRef?.name]).toEqual([
-              label(workload),
-              env.name,
-              expect.any(String),
-            ]);
-          }
+          if (!/PASSWORD|DATABASE_URL|SECRET|KEY/.test(env.name)) continue;
+          // Secrets reach the process as files only (the *_FILE settings), never as environment values.
+          const at = `${label(workload)} ${env.name}`;
+          expect([at, env.name.endsWith('_FILE'), env.valueFrom]).toEqual([at, true, undefined]);
+          const mount = container.volumeMounts?.find((m) => env.value!.startsWith(`${m.mountPath}/`));
+          const volume = spec.volumes?.find((v) => v.name === mount?.name);
+          expect([at, mount?.readOnly, volume?.secret?.secretName]).toEqual([at, true, expect.any(String)]);
+          const file = env.value!.slice(mount!.mountPath.length + 1);
+          const items = volume!.secret!.items;
+          if (items) expect([at, items.map((item) => item.path)]).toEqual([at, expect.arrayContaining([file])]);
         }
       }
     }
@@ -268,14 +272,14 @@ function podSpecLabels(overlay: Overlay, app: string): Record<string, string> {
 }
 
 describe('overlay specifics', () => {
-  it('local: PostgreSQL 17 as a StatefulSet with a volume, created by the same init script as compose', () => {
+  it('local: PostgreSQL 17 as a StatefulSet with a volume, its roles made by the same script as compose', () => {
     const postgres = named<StatefulSet>('local', 'StatefulSet', 'postgres');
     expect(postgres.spec!.template.spec!.containers[0]!.image).toBe('postgres:17');
     expect(postgres.spec!.volumeClaimTemplates?.map((claim) => claim.metadata!.name)).toEqual(['data']);
     const initdb = ofKind<K8sObject & { data: Record<string, string> }>('local', 'ConfigMap').find((c) =>
       c.metadata.name.startsWith('postgres-initdb-'),
     )!;
-    expect(initdb.data['10-service-databases.sh']).toBe(readText('docker/postgres/initdb.d/10-service-databases.sh'));
+    expect(initdb.data['roles.sh']).toBe(readText('docker/postgres/roles.sh'));
     for (const app of APPS)
       expect(named<Deployment>('local', 'Deployment', app).spec!.template.spec!.containers[0]!.image).toBe(
         `jwt-msa/${app}:latest`,
