@@ -213,6 +213,16 @@ describe('the secrets of the compose stack', () => {
     expect(tracked).toBe('');
   });
 
+  it('runs only scripts that are in the repository (a clone has them: none is git-ignored)', () => {
+    const mounted = Object.values(compose.services)
+      .flatMap((entry) => entry.volumes ?? [])
+      .filter((volume) => volume.startsWith('./'))
+      .map((volume) => volume.slice(2, volume.indexOf(':')));
+    const scripts = [...mounted, 'docker/secrets/init.cjs', 'docker/secrets/secrets.list'];
+    const tracked = execFileSync('git', ['ls-files', '--', ...scripts], { cwd: root, encoding: 'utf8' });
+    expect(tracked.trim().split('\n').sort()).toEqual([...new Set(scripts)].sort());
+  });
+
   it('mounts secrets/ (bring your own) into the init service only, read-only with the rest of the checkout', () => {
     expect(service('secrets').volumes).toEqual(['secrets:/run/secrets', '.:/project:ro']);
     expect(service('secrets').entrypoint).toEqual(['node', '/project/docker/secrets/init.cjs']);
