@@ -13,6 +13,8 @@
 # from it with `-t trixie`. Idempotent: installs nothing that is already there. Needs root.
 set -Eeuo pipefail
 
+# APT_DIR: for trying the parsing on other layouts only.
+APT_DIR="${APT_DIR:-/etc/apt}"
 SOURCES_FILE=/etc/apt/sources.list.d/jwt-msa-trixie.sources
 PIN_FILE=/etc/apt/preferences.d/jwt-msa-trixie
 APT_TIMEOUT="${APT_TIMEOUT:-600}"
@@ -25,7 +27,7 @@ die() { log "$*"; exit 1; }
 # skipped (their archives do not carry trixie's main suite under the same path).
 main_archive() {
   local file
-  for file in /etc/apt/sources.list.d/*.sources; do
+  for file in "$APT_DIR"/sources.list.d/*.sources; do
     [ -f "$file" ] || continue
     [ "$file" = "$SOURCES_FILE" ] && continue
     awk '
@@ -43,7 +45,7 @@ main_archive() {
         else if (key == "Signed-By") signed = $0 }
       END { if (!found) flush() }' "$file" | head -1 | grep . && return 0
   done
-  for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+  for file in "$APT_DIR"/sources.list "$APT_DIR"/sources.list.d/*.list; do
     [ -f "$file" ] || continue
     # deb [options] URI suite components...
     awk '$1 == "deb" { i = 2; signed = ""
