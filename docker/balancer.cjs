@@ -93,12 +93,16 @@ const server = http.createServer((req, res) => {
   let size = 0;
   req.on('data', (chunk) => {
     size += chunk.length;
-    if (size > maxBodyBytes) {
-      fail(res, 413, 'payload_too_large', 'Request body too large');
-      req.destroy();
-    } else chunks.push(chunk);
+    // Past the limit the rest is read and dropped (not reset), so the client gets to read the 413.
+    if (size <= maxBodyBytes) chunks.push(chunk);
   });
-  req.on('end', () => send(req, res, Buffer.concat(chunks), Math.max(2, addresses.length)));
+  req.on('end', () => {
+    if (size > maxBodyBytes) {
+      res.setHeader('connection', 'close');
+      return fail(res, 413, 'payload_too_large', 'Request body too large');
+    }
+    send(req, res, Buffer.concat(chunks), Math.max(2, addresses.length));
+  });
 });
 server.keepAliveTimeout = 5000;
 
@@ -113,5 +117,7 @@ process.on('SIGINT', stop);
 
 refresh().then(() => {
   setInterval(refresh, refreshMs).unref();
-  server.listen(port, '0.0.0.0', () => log('info', 'listening', { port, upstream: `${upstreamHost}:${upstreamPort}` }));
+  server.listen(port, process.env.HOST || '0.0.0.0', () =>
+    log('info', 'listening', { port: server.address().port, upstream: `${upstreamHost}:${upstreamPort}` }),
+  );
 });
