@@ -244,15 +244,15 @@ served_by() { # path, count, [curl args...]
 distinct() { grep -c "$1" "$2" || true; }
 served_by /api/orders 20 -H "authorization: Bearer $token" > "$work/orders-replicas"
 cat "$work/orders-replicas"
-n="$(distinct 'orders-service/' "$work/orders-replicas")"
-[ "$n" -ge 2 ] && ok "GET /api/orders x20: $n distinct orders replicas answered (of 3)" || not_ok "GET /api/orders x20: $n distinct orders replica(s), want >= 2"
+n="$(distinct 'orders-service/orders-[1-3]$' "$work/orders-replicas")"
+[ "$n" -ge 2 ] && ok "GET /api/orders x20: $n distinct orders replicas answered (of 3), named orders-<n>" || not_ok "GET /api/orders x20: $n distinct orders replica(s), want >= 2"
 served_by /api/catalog/products 20 > "$work/catalog-replicas"
 cat "$work/catalog-replicas"
-n="$(distinct 'catalog-service/' "$work/catalog-replicas")"
-[ "$n" -ge 2 ] && ok "GET /api/catalog/products x20: $n distinct catalog replicas answered (of 2)" || not_ok "GET /api/catalog/products x20: $n distinct catalog replica(s), want >= 2"
+n="$(distinct 'catalog-service/catalog-[12]$' "$work/catalog-replicas")"
+[ "$n" -ge 2 ] && ok "GET /api/catalog/products x20: $n distinct catalog replicas answered (of 2), named catalog-<n>" || not_ok "GET /api/catalog/products x20: $n distinct catalog replica(s), want >= 2"
 for _ in $(seq 10); do curl -s -m 5 "$GW/readyz" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).instance'; done | sort | uniq -c > "$work/gateways"
 sed 's/^ */  gateway /' "$work/gateways"
-[ "$(wc -l < "$work/gateways")" = 2 ] && ok "GET /readyz x10 through the balancer: both gateway replicas answered" || not_ok "gateway replicas answering: $(wc -l < "$work/gateways"), want 2"
+[ "$(wc -l < "$work/gateways")" = 2 ] && [ "$(grep -c ' gateway-[12]$' "$work/gateways")" = 2 ] && ok "GET /readyz x10 through the balancer: both gateway replicas answered" || not_ok "gateway replicas answering: $(wc -l < "$work/gateways"), want 2"
 
 # ---------------------------------------------------------------------------------------------
 step "d. only the balancer is reachable from the host"

@@ -122,6 +122,15 @@ describe('docker-compose.yml', () => {
         'build',
       ]);
       expect([name, entry.read_only, entry.cap_drop, entry.init]).toEqual([name, true, ['ALL'], true]);
+      // The image's entrypoint and command, with the replica's name (orders-2) preloaded.
+      expect([name, entry.entrypoint]).toEqual([
+        name,
+        ['node', '--enable-source-maps', '--require', '/replica-name.cjs', 'main.js'],
+      ]);
+      expect([name, entry.volumes]).toEqual([
+        name,
+        ['secrets:/run/secrets:ro', './docker/replica-name.cjs:/replica-name.cjs:ro'],
+      ]);
     }
     // The one-shots and the balancer run images this file builds (or PostgreSQL's), so nothing is pulled for them.
     expect([service('secrets').image, service('secrets').pull_policy]).toEqual([
