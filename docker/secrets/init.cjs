@@ -68,11 +68,15 @@ function parseList(text) {
     if (type === 'reader' && fields.length === 2 && /^\d+$/.test(fields[1])) readers.set(fields[0], Number(fields[1]));
     else if (type === 'secret' && fields.length >= 3 && MAKERS[fields[1]] && /^[a-z0-9][a-z0-9.-]*$/.test(fields[0]))
       secrets.push({ file: fields[0], kind: fields[1], readers: fields.slice(2) });
-    else fail(`${where}: expected "reader <service> <uid>" or "secret <file> <${Object.keys(MAKERS).join('|')}> <reader>..."`);
+    else
+      fail(
+        `${where}: expected "reader <service> <uid>" or "secret <file> <${Object.keys(MAKERS).join('|')}> <reader>..."`,
+      );
   });
   for (const secret of secrets)
     for (const reader of secret.readers)
-      if (!readers.has(reader)) fail(`${LIST}: secret ${secret.file} names reader ${reader}, which has no "reader" line`);
+      if (!readers.has(reader))
+        fail(`${LIST}: secret ${secret.file} names reader ${reader}, which has no "reader" line`);
   return { readers, secrets };
 }
 
@@ -127,11 +131,14 @@ function init() {
       writeFile(path.join(folder, secret.file), fs.readFileSync(path.join(STORE, secret.file)), uid, 0o400);
       wanted.add(secret.file);
     }
-    for (const file of fs.readdirSync(folder)) if (!wanted.has(file)) fs.rmSync(path.join(folder, file), { force: true });
+    for (const file of fs.readdirSync(folder))
+      if (!wanted.has(file)) fs.rmSync(path.join(folder, file), { force: true });
     fs.chownSync(folder, uid, uid);
     fs.chmodSync(folder, 0o500);
   }
-  say(`ready: ${secrets.length} secrets for ${[...readers.keys()].join(', ')} (each in /run/secrets/<service>/, mode 0400)`);
+  say(
+    `ready: ${secrets.length} secrets for ${[...readers.keys()].join(', ')} (each in /run/secrets/<service>/, mode 0400)`,
+  );
   if (announce !== undefined) {
     say('----------------------------------------------------------------------------');
     say(`admin user "${process.env.ADMIN_USERNAME || 'admin'}", generated password: ${announce}`);
