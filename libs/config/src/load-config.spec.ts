@@ -128,7 +128,7 @@ describe('secret settings', () => {
 
   it('says a required secret may come from a file', () => {
     expect(problemsOf(() => loadConfig(secrets, {}))).toEqual([
-      'DATABASE_URL (or DATABASE_URL_FILE) is required (PostgreSQL URL)',
+      'DATABASE_URL is required (PostgreSQL URL), or DATABASE_URL_FILE naming a file that holds it',
     ]);
   });
 

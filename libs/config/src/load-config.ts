@@ -60,8 +60,8 @@ export function loadConfig<S extends Schema>(schema: S, env: NodeJS.ProcessEnv =
     }
     if ('unset' in raw) {
       if (setting.default === undefined) {
-        const name = setting.secret ? `${setting.env} (or ${fileVariable(setting)})` : setting.env;
-        problems.push(`${name} is required (${setting.description})`);
+        const orFile = setting.secret ? `, or ${fileVariable(setting)} naming a file that holds it` : '';
+        problems.push(`${setting.env} is required (${setting.description})${orFile}`);
       } else {
         config[key] = setting.default;
       }
