@@ -105,6 +105,9 @@ echo "engine $(docker version -f '{{.Server.Version}}'), $(docker compose versio
 step "base images"
 timeout 1500 bash "$here/standins.sh" || die "base images"
 
+# Volumes without the project's label (anonymous ones) would escape the label filter at the end.
+docker volume ls -q | sort > "$work/volumes-before"
+
 step "a fresh copy of the checkout (tracked and unignored files only: no secrets/, no .env)"
 mkdir -p "$checkout"
 (cd "$root" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
@@ -361,3 +364,6 @@ step "h. docker compose down -v leaves nothing of the project"
 compose down -v --timeout 20 > "$work/down-final.log" 2>&1 && stack_up=0 || not_ok "docker compose down -v"
 left="$(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" | wc -l) containers, $(docker volume ls -q --filter "label=com.docker.compose.project=$PROJECT" | wc -l) volumes, $(docker network ls -q --filter "label=com.docker.compose.project=$PROJECT" | wc -l) networks"
 [ "$left" = '0 containers, 0 volumes, 0 networks' ] && ok "nothing left: $left" || not_ok "left behind: $left"
+new_volumes="$(docker volume ls -q | sort | comm -13 "$work/volumes-before" - | wc -l)"
+[ "$new_volumes" = 0 ] && ok "no anonymous volume left either" || not_ok "$new_volumes anonymous volume(s) left by the run"
+
