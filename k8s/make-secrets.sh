@@ -12,6 +12,8 @@
 #                            (mounted as a file: DATABASE_URL_FILE)
 #   postgres-credentials     (local) the in-cluster PostgreSQL's passwords as files:
 #                            postgres-password (superuser), <db>-db-password (one per service role)
+#   revocation-feed          secret: shared by auth-service and the gateways, which read the
+#                            revocation feed with it (REVOCATION_FEED_SECRET_FILE); generated
 #   auth-service-admin       username, password of the bootstrap admin (ADMIN_USERNAME,
 #                            ADMIN_PASSWORD_FILE): ADMIN_PASSWORD if set, else generated
 #
@@ -76,6 +78,8 @@ else
     secret "$s-database" "url=${!var}"
   done
 fi
+if exists revocation-feed; then echo "secret/revocation-feed: exists, kept" >&2
+else secret revocation-feed "secret=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')"; fi
 # The auth Deployment mounts the admin password as a file (ADMIN_PASSWORD_FILE), so the Secret always exists.
 if exists auth-service-admin; then echo "secret/auth-service-admin: exists, kept" >&2
 else secret auth-service-admin "username=${ADMIN_USERNAME:-admin}" "password=${ADMIN_PASSWORD:-$(openssl rand -hex 24)}"; fi
