@@ -15,8 +15,11 @@ import { kustomize, overlays, printedSecrets, readText, type K8sObject, type Ove
  * budgets, network policies, Secrets only by reference).
  */
 const NAMESPACE = 'jwt-msa';
-/** Every app of the service list is deployed; the data services each reach a database of their own. */
-const APPS = SERVICE_NAMES.map((name) => SERVICES[name].app);
+/**
+ * Every app of the service list is deployed, except the optional static ones (the console: only
+ * where an overlay adds it); the data services each reach a database of their own.
+ */
+const APPS = SERVICE_NAMES.filter((name) => SERVICES[name].kind !== 'static').map((name) => SERVICES[name].app);
 const DATA_SERVICES = SERVICE_NAMES.filter((name) => SERVICES[name].kind === 'data').map((name) => SERVICES[name].app);
 const productionDbEnv = Object.fromEntries(
   DATA_SERVICES.map((s) => [

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { identityHeadersFor, stripIdentityHeaders, type Principal } from '@jwt-msa/claims';
-import { ForbiddenError } from '@jwt-msa/http-errors';
+import { DependencyError, ForbiddenError } from '@jwt-msa/http-errors';
 import { REQUEST_ID_HEADER } from '@jwt-msa/service-defaults';
 import type { UpstreamName } from '@jwt-msa/topology';
 import { resolveRoute, type RouteRule } from './route-table';
@@ -15,7 +15,10 @@ export interface Authenticator {
 export interface EdgeHandlerOptions {
   routes: readonly RouteRule[];
   authenticator: Authenticator;
-  upstreams: Readonly<Record<UpstreamName, UpstreamProxy>>;
+  /** Only the upstreams that are deployed: `routes` must not name another. */
+  upstreams: Readonly<Partial<Record<UpstreamName, UpstreamProxy>>>;
+  /** Where `GET /` redirects a browser (the console's page); absent: `/` is a 404 like any unrouted path. */
+  home?: string;
 }
 
 /**
@@ -23,8 +26,13 @@ export interface EdgeHandlerOptions {
  * the route's role) → forward. Identity headers a client sent are deleted on every route; on a
  * protected one the authenticated caller becomes the only identity the service receives.
  */
-export function edgeHandler({ routes, authenticator, upstreams }: EdgeHandlerOptions): RequestHandler {
+export function edgeHandler({ routes, authenticator, upstreams, home }: EdgeHandlerOptions): RequestHandler {
   return async (req, res) => {
+    if (home && req.path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.locals.route = '/';
+      res.redirect(302, home);
+      return;
+    }
     const rule = resolveRoute(routes, req.method, req.path);
     res.locals.route = rule.prefix;
     stripIdentityHeaders(req.headers);
@@ -37,6 +45,9 @@ export function edgeHandler({ routes, authenticator, upstreams }: EdgeHandlerOpt
       res.locals.principal = caller;
     }
     req.headers[REQUEST_ID_HEADER] = res.locals.requestId;
-    await upstreams[rule.upstream].forward(req, res);
+    const upstream = upstreams[rule.upstream];
+    if (!upstream)
+      throw new DependencyError(`The ${rule.upstream} service is not deployed`, 503, 'upstream_unavailable');
+    await upstream.forward(req, res);
   };
 }

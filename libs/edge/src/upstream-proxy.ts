@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Request, Response } from 'express';
 import { createProxyMiddleware, debugProxyErrorsPlugin, proxyEventsPlugin, type Plugin } from 'http-proxy-middleware';
 import { DependencyError } from '@jwt-msa/http-errors';
-import type { Logger } from '@jwt-msa/service-defaults';
+import { EDGE_INSTANCE_HEADER, type Logger } from '@jwt-msa/service-defaults';
 import type { Replica, UpstreamPool } from '@jwt-msa/upstreams';
 
 export type UpstreamOutcome = 'ok' | 'retried' | 'unavailable' | 'timeout';
@@ -97,7 +97,9 @@ export class UpstreamProxy {
       ejectPlugins: true,
       plugins: PLUGINS,
       on: {
-        proxyRes: (_proxyRes, _req, res) => {
+        proxyRes: (proxyRes, _req, res) => {
+          // Only the edge says which edge answered: a service cannot pose as another gateway replica.
+          delete proxyRes.headers[EDGE_INSTANCE_HEADER];
           const attempt = res.locals.upstreamAttempt;
           if (attempt) onOutcome?.(upstream, attempt.replica.url, attempt.retried ? 'retried' : 'ok');
         },

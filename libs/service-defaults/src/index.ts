@@ -3,10 +3,12 @@ export { createLogger, type Logger } from './logger';
 export {
   createDomainServiceApp,
   createEdgeApp,
+  createStaticServiceApp,
   type BaseAppOptions,
   type DomainServiceAppOptions,
   type EdgeAppOptions,
   type ServiceApp,
+  type StaticServiceAppOptions,
 } from './service-app';
 export { runService, type Background, type RunServiceOptions, type RunningService } from './run-service';
 export { startService, type BaseServiceConfig, type BuiltService, type ServiceDefinition } from './start-service';
@@ -21,5 +23,6 @@ export {
   type IdentityMode,
 } from './data-service';
 export { type ReadinessCheck } from './health';
-export { REQUEST_ID_HEADER } from './request-context';
+export { EDGE_INSTANCE_HEADER, REQUEST_ID_HEADER } from './request-context';
 export { ServiceMetrics } from './metrics';
+export { samplesOf, sumMetric, type Sample } from './metrics-text';

@@ -41,13 +41,13 @@ export interface BaseAppOptions {
  * `Connection: close` while draining, /healthz and /readyz, one metrics sample and one log line
  * per request, then the preset's handlers, a JSON 404 and the one error handler.
  */
-function createBaseApp(options: BaseAppOptions, mount: (app: Express) => void): ServiceApp {
+function createBaseApp(options: BaseAppOptions & { isEdge?: boolean }, mount: (app: Express) => void): ServiceApp {
   const app = express();
   const lifecycle = new Lifecycle();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(helmet());
-  app.use(requestContext(options.service, options.instanceId, lifecycle));
+  app.use(requestContext(options.service, options.instanceId, lifecycle, { isEdge: options.isEdge ?? false }));
   app.use(healthRoutes(options.readiness ?? {}, lifecycle, options.instanceId));
   app.use(observeRequests(options.logger, options.metrics));
   mount(app);
@@ -89,17 +89,37 @@ export function createDomainServiceApp(options: DomainServiceAppOptions): Servic
   });
 }
 
+export interface StaticServiceAppOptions extends BaseAppOptions {
+  /** Largest JSON body accepted, e.g. "16kb". */
+  bodyLimit: string;
+  routes: Router;
+}
+
+/**
+ * A static service (the console): the base, `/metrics`, JSON bodies within a size limit and its
+ * routes. No caller identity: everything it serves is public, and it never acts for a user.
+ */
+export function createStaticServiceApp(options: StaticServiceAppOptions): ServiceApp {
+  return createBaseApp(options, (app) => {
+    if (options.metrics) app.get('/metrics', options.metrics.handler);
+    app.use(requireJsonBody);
+    app.use(express.json({ limit: options.bodyLimit, strict: true }));
+    app.use(options.routes);
+  });
+}
+
 export interface EdgeAppOptions extends BaseAppOptions {
   /** The edge's whole public surface: resolve the route, authorize, forward. */
   handler: RequestHandler;
 }
 
 /**
- * An edge (the gateway): the base and one handler. Bodies stream through untouched, and the
- * metrics stay off this public port (the edge serves them on its internal admin listener).
+ * An edge (the gateway): the base and one handler. Every response names the edge replica
+ * (X-Gateway-Instance). Bodies stream through untouched, and the metrics stay off this public
+ * port (the edge serves them on its internal admin listener).
  */
 export function createEdgeApp(options: EdgeAppOptions): ServiceApp {
-  return createBaseApp(options, (app) => {
+  return createBaseApp({ ...options, isEdge: true }, (app) => {
     app.use(options.handler);
   });
 }
