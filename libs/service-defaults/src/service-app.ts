@@ -25,6 +25,8 @@ export class Lifecycle {
 export interface ServiceApp {
   readonly app: Express;
   readonly lifecycle: Lifecycle;
+  /** An edge's replica name, for the answers Node gives before any middleware runs (431, 400). */
+  readonly edgeInstance?: string;
 }
 
 export interface BaseAppOptions {
@@ -53,7 +55,7 @@ function createBaseApp(options: BaseAppOptions & { isEdge?: boolean }, mount: (a
   mount(app);
   app.use(notFound);
   app.use(errorHandler(options.logger));
-  return { app, lifecycle };
+  return { app, lifecycle, ...(options.isEdge && { edgeInstance: options.instanceId }) };
 }
 
 export interface DomainServiceAppOptions extends BaseAppOptions {
