@@ -99,7 +99,8 @@ export class UpstreamProxy {
       on: {
         proxyRes: (proxyRes, _req, res) => {
           // Only the edge says which edge answered: a service cannot pose as another gateway replica.
-          delete proxyRes.headers[EDGE_INSTANCE_HEADER];
+          // (Checked first: deleting a property on every response would slow the headers object down.)
+          if (proxyRes.headers[EDGE_INSTANCE_HEADER] !== undefined) delete proxyRes.headers[EDGE_INSTANCE_HEADER];
           const attempt = res.locals.upstreamAttempt;
           if (attempt) onOutcome?.(upstream, attempt.replica.url, attempt.retried ? 'retried' : 'ok');
         },
