@@ -25,7 +25,7 @@ const result = await build({
   minify: true,
   sourcemap: 'linked',
   legalComments: 'none',
-  tsconfig: path.join(here, 'tsconfig.json'),
+  tsconfig: path.join(here, 'tsconfig.web.json'),
   logLevel: 'warning',
   metafile: true,
   absWorkingDir: root,

@@ -1,11 +1,9 @@
 // Screenshot of the console against a running system: node apps/console/screenshot.mjs <system-url> [out.png] [--mobile]
 //   node apps/console/screenshot.mjs http://localhost:8080            -> docs/console.png
-// Drives Debian's chromium (playwright-core) through a real flow: register, log in, every API button,
-// a tampered token. If the system does not serve /console/ yet, the built page (npx nx run console:build)
-// is served from a same-origin server here that forwards every other path to the system.
+// Drives Debian's chromium (playwright-core) through a real flow against the page the system serves at
+// /console/: register, log in, every API button, a tampered token.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { createServer, request as httpRequest } from 'node:http';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -20,63 +18,20 @@ if (!systemUrl) {
 }
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = path.resolve(outArg ?? path.join(root, 'docs', 'console.png'));
-const publicDir = path.join(root, 'dist', 'apps', 'console', 'public');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromiumPath)) {
   console.error(`No chromium at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   process.exit(1);
 }
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
-  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.map': 'application/json',
-};
-
-/** The system's own /console/ when it has one, else a local same-origin stand-in. */
-async function consoleBase() {
-  try {
-    const res = await fetch(new URL('/console/', systemUrl), { signal: AbortSignal.timeout(5000) });
-    if (res.ok && (res.headers.get('content-type') ?? '').includes('text/html')) return { url: systemUrl, close() {} };
-  } catch {
-    // fall through
-  }
-  if (!existsSync(path.join(publicDir, 'index.html')))
-    throw new Error('build the console first: npx nx run console:build');
-  const upstream = new URL(systemUrl);
-  const server = createServer(async (req, res) => {
-    const pathname = new URL(req.url, 'http://x').pathname;
-    if (pathname === '/console') return res.writeHead(308, { location: '/console/' }).end();
-    if (pathname.startsWith('/console/') && !pathname.startsWith('/console/api/')) {
-      const file = path.resolve(publicDir, pathname === '/console/' ? 'index.html' : pathname.slice(9));
-      const type = TYPES[path.extname(file)];
-      if (!file.startsWith(publicDir + path.sep) || !type || !existsSync(file)) return res.writeHead(404).end();
-      return res.writeHead(200, { 'content-type': type, 'content-security-policy': CSP }).end(await readFile(file));
-    }
-    const forward = httpRequest(
-      { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', () =>
-      res.headersSent
-        ? res.destroy()
-        : res.writeHead(502, { 'content-type': 'application/json' }).end('{"error":"bad_gateway"}'),
-    );
-    req.pipe(forward);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  console.log(`${systemUrl} does not serve /console/ yet: serving ${path.relative(root, publicDir)} beside it`);
-  return { url: `http://localhost:${server.address().port}`, close: () => server.close() };
+// The page as the system serves it, through the gateway: nothing stands in for it.
+const consoleUrl = new URL('/console/', systemUrl).href;
+const probe = await fetch(consoleUrl, { signal: AbortSignal.timeout(5000) }).catch((error) => error);
+if (!(probe instanceof Response) || !probe.ok || !(probe.headers.get('content-type') ?? '').includes('text/html')) {
+  console.error(
+    `${consoleUrl} does not serve the console (${probe instanceof Response ? probe.status : probe.message}): is \`npm start\` running?`,
+  );
+  process.exit(1);
 }
-
-const base = await consoleBase();
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
@@ -98,7 +53,7 @@ try {
   );
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (error) => console.error('page error:', error.message));
-  await page.goto(new URL('/console/', base.url).href);
+  await page.goto(consoleUrl);
   const user = `screenshot-${randomBytes(3).toString('hex')}`;
   await page.getByLabel('Username').fill(user);
   await page.getByLabel('Password').fill('screenshot-password');
@@ -119,5 +74,4 @@ try {
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 } finally {
   await browser.close();
-  base.close();
 }

@@ -23,8 +23,11 @@ import {
  * budgets, network policies, Secrets only by reference).
  */
 const NAMESPACE = 'jwt-msa';
-/** Every app of the service list is deployed; the data services each reach a database of their own. */
-const APPS = SERVICE_NAMES.map((name) => SERVICES[name].app);
+/**
+ * Every app of the service list is deployed, except the optional static ones (the console: only
+ * where an overlay adds it); the data services each reach a database of their own.
+ */
+const APPS = SERVICE_NAMES.filter((name) => SERVICES[name].kind !== 'static').map((name) => SERVICES[name].app);
 const DATA_SERVICES = SERVICE_NAMES.filter((name) => SERVICES[name].kind === 'data').map((name) => SERVICES[name].app);
 const entry = (name: ServiceName): ServiceEntry => SERVICES[name];
 /**

@@ -4,30 +4,33 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Response } from 'playwright-core';
 import { startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
-import { launchChromium, serveConsole, type ConsoleServer } from './browser';
+import { CONSOLE_CSP, launchChromium } from './browser';
 import { call } from './http';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 
 /**
- * The console (apps/console) in a real chromium against the real cluster: every click goes through
- * the gateway to real services. Until the gateway routes /console/*, a same-origin server serves
- * the built page with its CSP and forwards everything else to the gateway.
+ * The console (apps/console) in a real chromium against the real cluster, as a learner opens it:
+ * the page at the gateway's /console/ (served by the console replica behind it), every click
+ * through the gateway to real services, the counters and the revocation lag from the console's
+ * own API over every gateway replica.
  */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const PUBLIC_DIR = path.join(REPO_ROOT, 'dist', 'apps', 'console', 'public');
 const AXE = path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
-/** Parts 6-8 depend on endpoints being built elsewhere: today they answer 404 and the page says so. */
+/**
+ * Endpoints being built on other branches: until they are merged they answer 404 and the page
+ * says so. (To be removed once they are in.)
+ */
 const FUTURE_ENDPOINTS = [
   ['GET', '/auth/sessions'],
   ['POST', '/auth/logout-all'],
-  ['GET', '/console/api/stats'],
-  ['POST', '/console/api/revocation-lag'],
   ['POST', '/console/api/sessions-vs-jwt'],
 ] as const;
 
 let dataDir: string;
 let cluster: LocalCluster;
-let server: ConsoleServer;
+/** The system's public URL: the first gateway, which serves the page. */
+let origin: string;
 let browser: Browser;
 let offered: Record<string, boolean>;
 
@@ -36,20 +39,23 @@ beforeAll(async () => {
     throw new Error(`${PUBLIC_DIR} has no build: run \`npx nx run console:build\` first`);
   dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-console-e2e-'));
   browser = await launchChromium();
-  cluster = await startLocalCluster({ dataDir, gatewayPort: 0, scale: { auth: 2, orders: 2 }, logLevel: 'warn' });
-  server = await serveConsole({ publicDir: PUBLIC_DIR, gatewayUrl: cluster.gatewayUrl });
-  // What the system offers today decides what the page must show for parts 6-8.
+  cluster = await startLocalCluster({
+    dataDir,
+    gatewayPort: 0,
+    scale: { auth: 2, orders: 2, gateway: 2 },
+    logLevel: 'warn',
+  });
+  origin = cluster.gatewayUrl;
+  // What the system offers today decides what the page must show for the parts built elsewhere.
   offered = {};
   for (const [method, endpoint] of FUTURE_ENDPOINTS) {
-    const status = (await call(cluster.gatewayUrl, method, endpoint, { body: method === 'POST' ? {} : undefined }))
-      .status;
+    const status = (await call(origin, method, endpoint, { body: method === 'POST' ? {} : undefined })).status;
     offered[endpoint] = status !== 404 && status !== 501;
   }
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
   await cluster?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
@@ -86,7 +92,7 @@ async function openConsole(
   page.on('pageerror', (error) => problems.push(`uncaught page error: ${error.message}`));
   page.on('response', (response: Response) => {
     const url = new URL(response.url());
-    if (url.origin !== server.url || response.status() < 400) return;
+    if (url.origin !== origin || response.status() < 400) return;
     if (!isAllowed(response.request().method(), url.pathname, response.status()))
       problems.push(`unexpected ${response.status()} for ${response.request().method()} ${url.pathname}`);
   });
@@ -95,7 +101,7 @@ async function openConsole(
     const text = message.text();
     const failed = /^Failed to load resource: the server responded with a status of (\d+)/.exec(text);
     if (failed) {
-      const { pathname } = new URL(message.location().url || server.url);
+      const { pathname } = new URL(message.location().url || origin);
       // The response listener judges statuses (with the method); this is the browser's echo of them.
       if ([...allowed].some((entry) => entry.endsWith(` ${pathname} ${failed[1]}`))) return;
     }
@@ -108,7 +114,7 @@ async function openConsole(
       window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')));
   `);
   if (before) await before(page);
-  await page.goto(`${server.url}/console/`);
+  await page.goto(`${origin}/console/`);
   await page.getByRole('heading', { name: 'jwt-msa console', level: 1 }).waitFor();
   return {
     page,
@@ -201,6 +207,57 @@ const encodedToken = async (page: Page) =>
 const decodePart = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 
 // ---------------------------------------------------------------------------------------------
+
+describe('the console as the gateway serves it', () => {
+  it('is at /console/ (and / sends a browser there), with the strict CSP, named by the gateway replica', async () => {
+    const watched = await openConsole();
+    const { page } = watched;
+    try {
+      const response = await page.goto(`${origin}/`);
+      expect(page.url()).toBe(`${origin}/console/`);
+      const headers = await response!.allHeaders();
+      expect(headers['content-security-policy']).toBe(CONSOLE_CSP);
+      expect(headers['cache-control']).toBe('no-cache');
+      expect(headers['x-gateway-instance']).toBe('gateway-1');
+      expect(headers['x-served-by']).toBe('console/console-1');
+      const redirect = await fetch(`${origin}/`, { redirect: 'manual' });
+      expect([redirect.status, redirect.headers.get('location')]).toEqual([302, '/console/']);
+      for (const asset of ['app.js', 'app.js.map', 'app.css', 'favicon.svg'])
+        expect([asset, (await fetch(`${origin}/console/${asset}`)).status]).toEqual([asset, 200]);
+      expect((await call(origin, 'POST', '/console/app.js', { body: {} })).status).toBe(405);
+      await page.getByRole('heading', { name: 'jwt-msa console', level: 1 }).waitFor();
+      await watched.assertClean();
+    } finally {
+      await watched.close();
+    }
+  });
+
+  it('measures over every gateway replica: stats from each, a forged token refused by each at once', async () => {
+    const stats = await call(origin, 'GET', '/console/api/stats', {});
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({
+      verifications: { ok: expect.any(Number), rejected: expect.any(Number) },
+      cacheHits: expect.any(Number),
+      cacheMisses: expect.any(Number),
+      authStoreQueries: expect.objectContaining({ 'signing-key.load': expect.any(Number) }),
+      gateways: 2,
+      authReplicas: 2,
+      unreachable: 0,
+    });
+    const forged = 'eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiJtYWxsb3J5In0.Zm9yZ2Vk';
+    const lag = await call(origin, 'POST', '/console/api/revocation-lag', { body: { token: forged } });
+    expect(lag.status).toBe(200);
+    const gateways = lag.body.gateways as Array<{ instance: string; refusedAfterMs: number }>;
+    expect(gateways.map((g) => g.instance)).toEqual(['gateway-1', 'gateway-2']);
+    for (const gateway of gateways) expect(gateway.refusedAfterMs).toBeLessThan(2000);
+    expect(lag.body.maxMs).toBe(Math.max(...gateways.map((g) => g.refusedAfterMs)));
+    // Each gateway verified (and refused) the forged token: the counters say so.
+    const after = await call(origin, 'GET', '/console/api/stats', {});
+    expect(after.body.verifications.rejected).toBeGreaterThanOrEqual(stats.body.verifications.rejected + 2);
+    const bad = await call(origin, 'POST', '/console/api/revocation-lag', { body: { token: 42 } });
+    expect([bad.status, bad.body.error]).toEqual([400, 'invalid_request']);
+  });
+});
 
 describe('the console in a real browser, against the real cluster', () => {
   it('runs the whole flow: log in, token, signature, API calls, tampering, refresh, replay, log out', async () => {
@@ -412,9 +469,13 @@ describe('the console in a real browser, against the real cluster', () => {
       expect(response.request().headers()['authorization']).toBe(`Bearer ${refreshed}`);
       await textOf(sessions.getByRole('status'), 'Logged out (204)');
       await textOf(region(page, 'The access token'), 'Logged out: the tokens are gone');
+      // The console server polls both gateways with the logged-out access token (until each refuses
+      // it, or its bounded timeout: without a revocation list a gateway accepts it until exp).
       const lag = sessions.locator('#revocation-lag');
-      if (offered['/console/api/revocation-lag']) await textOf(lag, 'Revocation lag');
-      else await textOf(lag, 'The system does not offer a revocation-lag measurement yet');
+      await textOf(lag, 'Revocation lag', 20_000);
+      await textOf(lag, /gateway-1: (refused after \d+ ms|still accepted)/);
+      await textOf(lag, /gateway-2: (refused after \d+ ms|still accepted)/);
+      await textOf(lag, /Every gateway refused it within \d+ ms|Some gateway still accepts the revoked token/);
 
       // Log out everywhere (after logging in again).
       await logIn(page, user);
@@ -427,9 +488,13 @@ describe('the console in a real browser, against the real cluster', () => {
         );
 
       // 7. Counters, 8. sessions vs JWT.
+      // The counters: deltas since the page loaded, summed over both gateways and both auth replicas.
       const counters = region(page, 'Counters');
-      if (offered['/console/api/stats']) await textOf(counters, /Since this page loaded: \d+ API calls/);
-      else await textOf(counters, 'The system does not offer its counters yet (GET /console/api/stats answered 404)');
+      await textOf(counters, /Since this page loaded: \d+ API calls, \d+ auth-store quer(y|ies); /);
+      await textOf(counters, /Token verifications[1-9]\d* accepted, [1-9]\d* rejected/);
+      await textOf(counters, /Verified-token cache\d+ hits, [1-9]\d* misses/);
+      await textOf(counters, /Auth-store queries[1-9]/);
+      await textOf(counters, 'Gateways2');
       const compare = region(page, 'Sessions vs JWT');
       await button(compare, 'Run sessions vs JWT').click();
       if (offered['/console/api/sessions-vs-jwt'])
@@ -577,25 +642,38 @@ describe('the console in a real browser, against the real cluster', () => {
     }
   }, 180_000);
 
-  it('says plainly when the gateway is down or the network is gone, and never goes blank', async () => {
+  it('says plainly when a service or the gateway is down, or the network is gone, and never goes blank', async () => {
     const watched = await openConsole();
     const { page } = watched;
+    const stopped = [...cluster.replicasOf('catalog'), ...cluster.replicasOf('auth')];
     const gateway = cluster.replicasOf('gateway')[0]!;
     try {
       const user = newUser();
       await register(page, user);
       await logIn(page, user);
-      await gateway.stop();
-      for (const pathname of ['/api/catalog/products', '/auth/login', '/console/api/stats', '/.well-known/jwks.json'])
-        watched.allow('*', pathname, 502);
+
+      // A service down: the gateway answers 503 JSON, and the page says the system is unavailable.
+      await Promise.all(stopped.map((replica) => replica.stop()));
+      watched.allow('GET', '/api/catalog/products', 503);
+      watched.allow('POST', '/auth/login', 503);
+      watched.allow('GET', '/.well-known/jwks.json', 503);
+      watched.allow('GET', '/auth/sessions', 503);
       await clickFor(page, button(page, 'GET /api/catalog/products'), 'GET', '/api/catalog/products');
-      await textOf(statusOf(page, 'API calls through the gateway'), 'The system is unavailable (502 bad_gateway)');
+      await textOf(
+        statusOf(page, 'API calls through the gateway'),
+        'The system is unavailable (503 upstream_unavailable)',
+      );
       await page.getByLabel('Password').fill(user.password);
       await clickFor(page, button(page, 'Log in'), 'POST', '/auth/login');
-      await textOf(statusOf(page, 'Log in'), 'The system is unavailable right now (502)');
+      await textOf(statusOf(page, 'Log in'), 'The system is unavailable right now (503)');
+      // The counters still answer: the auth replicas are skipped and counted.
+      const stats = await call(origin, 'GET', '/console/api/stats', {});
+      expect([stats.status, stats.body.authReplicas, stats.body.unreachable]).toEqual([200, 0, 2]);
 
-      watched.allowConsole(/net::ERR_INTERNET_DISCONNECTED/);
-      await watched.context.setOffline(true);
+      // The gateway that served the page down: no answer at all.
+      // A request in flight while it stops is cut (reset, empty); later ones are refused.
+      watched.allowConsole(/net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE)/);
+      await gateway.stop();
       await button(page, 'GET /api/orders').click();
       await textOf(
         statusOf(page, 'API calls through the gateway'),
@@ -604,13 +682,22 @@ describe('the console in a real browser, against the real cluster', () => {
       await page.getByLabel('Password').fill(user.password);
       await button(page, 'Log in').click();
       await textOf(statusOf(page, 'Log in'), 'The gateway cannot be reached');
+
+      // And offline.
+      watched.allowConsole(/net::ERR_INTERNET_DISCONNECTED/);
+      await watched.context.setOffline(true);
+      await button(page, 'GET /api/profile/me').click();
+      await textOf(
+        statusOf(page, 'API calls through the gateway'),
+        'GET /api/profile/me: no answer. No answer: the gateway cannot be reached',
+      );
       await textOf(page.getByRole('note'), 'memory only'); // still the whole page
       expect(await page.getByRole('region').count()).toBeGreaterThanOrEqual(7);
       await watched.assertClean();
     } finally {
       await watched.close();
-      gateway.start();
-      await gateway.waitUntilReady(60_000);
+      for (const replica of [...stopped, gateway]) replica.start();
+      await Promise.all([...stopped, gateway].map((replica) => replica.waitUntilReady(60_000)));
     }
   }, 120_000);
 });

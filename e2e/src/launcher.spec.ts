@@ -113,6 +113,7 @@ describe('npm start (the local launcher)', () => {
       `jwt-msa is ready: gateway http://localhost:${gatewayPort} (replicas also on http://localhost:${gatewayPort + 1})`,
     );
     expect(text).toMatch(/orders-3 +http:\/\/127\.0\.0\.1:\d+/);
+    expect(text).toContain(`console: http://localhost:${gatewayPort}/console/`);
     expect(text).toContain('WARNING: development admin "admin"');
     const file = await readClusterFile(dataDir);
     expect(file.gateways.map((gateway) => gateway.url)).toEqual([

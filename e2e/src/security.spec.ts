@@ -239,6 +239,7 @@ describe('hygiene', () => {
       'auth-1.log',
       'auth-2.log',
       'catalog-1.log',
+      'console-1.log',
       'gateway-1.log',
       'orders-1.log',
       'profile-1.log',

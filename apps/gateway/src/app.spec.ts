@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createLogger } from '@jwt-msa/service-defaults';
-import { deadPort, recordingServer, type Recorded, type RecordingServer } from '@jwt-msa/testing';
+import { deadPort, recordingServer, type Recorded, type RecordingServer, type Reply } from '@jwt-msa/testing';
 import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
 import { createGatewayApp, type GatewayApp } from './app';
 import { loadGatewayConfig } from './config';
@@ -17,9 +17,12 @@ const logger = createLogger('gateway', 'test', 'silent');
 
 /** A real HTTP upstream that records what it received and says who it is; it also serves the JWKS. */
 async function upstream(name: string, behaviour: 'echo' | 'slow' = 'echo'): Promise<string> {
-  const server = await recordingServer(async (request) => {
+  const server = await recordingServer(async (request): Promise<Reply> => {
     seen.push({ name, ...request });
     if (request.url === '/.well-known/jwks.json') return { body: { keys: [key.publicJwk] } };
+    // A service posing as a gateway replica: the edge must not let it.
+    if (name === 'console')
+      return { headers: { 'x-served-by': name, 'x-gateway-instance': 'forged' }, body: { served: name } };
     if (behaviour === 'slow') await new Promise((resolve) => setTimeout(resolve, 2000).unref());
     return { headers: { 'x-served-by': name }, body: { served: name } };
   });
@@ -43,7 +46,9 @@ beforeAll(async () => {
     CATALOG_SERVICE_URLS: [await upstream('catalog-1'), await upstream('catalog-2')].join(','),
     ORDERS_SERVICE_URLS: await upstream('orders', 'slow'),
     PROFILE_SERVICE_URLS: await deadUrl(),
+    CONSOLE_SERVICE_URLS: await upstream('console'),
     UPSTREAM_TIMEOUT_MS: '500',
+    INSTANCE_ID: 'gateway-7',
   });
   gateway = createGatewayApp(config, logger);
 });
@@ -157,6 +162,69 @@ describe('gateway routing and verification', () => {
       .set('Authorization', `Bearer ${tokenFor(['user'])}`)
       .expect(504);
     expect(slow.body).toEqual({ error: 'upstream_timeout', message: 'The orders service did not answer in time' });
+  });
+});
+
+describe('the console behind the gateway, and which gateway answered', () => {
+  it('routes GET and HEAD /console/* to the console, publicly; other methods get a 405 JSON', async () => {
+    const page = await request(gateway.service.app).get('/console/').expect(200);
+    expect(page.body).toEqual({ served: 'console' });
+    await request(gateway.service.app).head('/console/app.js').expect(200);
+    expect(proxied().map((entry) => `${entry.method} ${entry.url}`)).toEqual(['GET /console/', 'HEAD /console/app.js']);
+    const refused = await request(gateway.service.app).put('/console/app.js').expect(405);
+    expect(refused.body).toEqual({ error: 'method_not_allowed', message: 'PUT is not allowed on /console/app.js' });
+    expect(refused.headers['allow']).toBe('GET, HEAD');
+    // The console's API measures on POST (revocation lag); nothing else writes.
+    await request(gateway.service.app).post('/console/api/revocation-lag').send({ token: 'x' }).expect(200);
+    await request(gateway.service.app).delete('/console/api/stats').expect(405);
+    expect(proxied()).toHaveLength(3);
+  });
+
+  it('sends a browser asking for / to the console', async () => {
+    const res = await request(gateway.service.app).get('/').expect(302);
+    expect(res.headers['location']).toBe('/console/');
+    expect(proxied()).toHaveLength(0);
+  });
+
+  it('names itself in X-Gateway-Instance on every response: proxied, its own errors, health', async () => {
+    const responses = await Promise.all([
+      request(gateway.service.app).get('/console/'),
+      request(gateway.service.app).get('/api/orders'),
+      request(gateway.service.app).get('/nowhere'),
+      request(gateway.service.app).put('/console/'),
+      request(gateway.service.app)
+        .get('/api/profile/me')
+        .set('Authorization', `Bearer ${tokenFor(['user'])}`),
+      request(gateway.service.app).get('/healthz'),
+      request(gateway.service.app).get('/'),
+    ]);
+    expect(responses.map((res) => [res.status, res.headers['x-gateway-instance']])).toEqual([
+      [200, 'gateway-7'],
+      [401, 'gateway-7'],
+      [404, 'gateway-7'],
+      [405, 'gateway-7'],
+      [503, 'gateway-7'],
+      [200, 'gateway-7'],
+      [302, 'gateway-7'],
+    ]);
+  });
+
+  it('does not route the console where it is not deployed (production leaves it out)', async () => {
+    const withoutConsole = createGatewayApp(
+      loadGatewayConfig({
+        AUTH_SERVICE_URLS: await upstream('auth'),
+        CATALOG_SERVICE_URLS: await upstream('catalog-1'),
+        ORDERS_SERVICE_URLS: await upstream('orders'),
+        PROFILE_SERVICE_URLS: await upstream('profile'),
+      }),
+      logger,
+    );
+    for (const path of ['/', '/console/', '/console/api/stats']) {
+      const res = await request(withoutConsole.service.app).get(path).expect(404);
+      expect([path, res.body.error]).toEqual([path, 'not_found']);
+    }
+    await request(withoutConsole.service.app).post('/console/api/revocation-lag').expect(404);
+    expect(proxied()).toHaveLength(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { createAdminApp, createUpstreams, edgeHandler, PUBLIC_ROUTES, type Upstreams } from '@jwt-msa/edge';
+import { createAdminApp, createUpstreams, edgeHandler, HOME_PATH, PUBLIC_ROUTES, type Upstreams } from '@jwt-msa/edge';
 import { createEdgeApp, type Logger, type ServiceApp, type ServiceDefinition } from '@jwt-msa/service-defaults';
 import { createTokenVerifier, type TokenVerification } from '@jwt-msa/token-verifier';
 import { loadGatewayConfig, type GatewayConfig } from './config';
@@ -57,9 +57,11 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
       revocations: revocations.readiness,
     },
     handler: edgeHandler({
-      routes: PUBLIC_ROUTES,
+      // An optional upstream left out of this deployment (the console in production) is not routed at all.
+      routes: PUBLIC_ROUTES.filter((rule) => upstreams.proxies[rule.upstream] !== undefined),
       authenticator: tokenAuthenticator(verification.verifier, revocations, metrics.countVerification),
       upstreams: upstreams.proxies,
+      ...(upstreams.proxies.console && { home: HOME_PATH }),
     }),
   });
   return {

@@ -118,6 +118,6 @@ describe('request bodies through the gateway (BODY_LIMIT, BODY_TIMEOUT_MS)', () 
       expect([framing, answer.status, JSON.parse(answer.body)]).toEqual([framing, 200, { bytes: LIMIT }]);
     }
     // The aborted forwards above were the client's doing, not the replica's.
-    expect(gateway.upstreams.pools.auth.snapshot().every((replica) => replica.healthy)).toBe(true);
+    expect(gateway.upstreams.pools.auth!.snapshot().every((replica) => replica.healthy)).toBe(true);
   });
 });

@@ -3,15 +3,17 @@ import path from 'node:path';
 import { getFreePort, startLocalPostgres, type LocalPostgres } from '@jwt-msa/local-postgres';
 import {
   callsOf,
+  CLUSTER_FILE_NAME,
   SERVICE_NAMES,
   SERVICES,
   UPSTREAM_NAMES,
   upstreamUrlsVariable,
+  writeClusterFile,
+  type ClusterFile,
   type ServiceEntry,
   type ServiceName,
   type UpstreamName,
 } from '@jwt-msa/topology';
-import { writeClusterFile, type ClusterFile } from './cluster-file';
 import { describeExit, Instance, type InstanceExit } from './instance';
 
 export interface ClusterOptions {
@@ -54,6 +56,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const bundleOf = (service: ServiceName) => path.join(REPO_ROOT, 'dist', 'apps', SERVICES[service].app, 'main.js');
 const databaseOf = (service: ServiceName): string | undefined => (SERVICES[service] as ServiceEntry).database;
 const isEdge = (service: ServiceName) => SERVICES[service].kind === 'edge';
+const isStatic = (service: ServiceName) => SERVICES[service].kind === 'static';
 const MAX_REPLICAS = 10;
 
 /**
@@ -97,6 +100,8 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
         ...(database && { DATABASE_URL: postgres.url(database) }),
         ...Object.fromEntries(callees.map((callee) => [upstreamUrlsVariable(callee), urlsOf(callee)])),
         ...(isEdge(service) && { ADMIN_PORT: '0' }),
+        // A static service's figures come from every replica: it finds them in the file written below.
+        ...(isStatic(service) && { CLUSTER_FILE: path.join(options.dataDir, CLUSTER_FILE_NAME) }),
         // The issuer holds the users: the bootstrap admin is created there.
         ...(service === 'auth' && bootstrapAdmin),
         ...options.env?.[service],

@@ -1,4 +1,5 @@
 export { describeExit, startLocalCluster, type ClusterOptions, type LocalCluster } from './cluster';
-export { CLUSTER_FILE_NAME, readClusterFile, type ClusterFile } from './cluster-file';
+export { CLUSTER_FILE_NAME, readClusterFile, type ClusterFile } from '@jwt-msa/topology';
 export { Instance, type InstanceExit, type InstanceOptions } from './instance';
-export { replicaMetrics, samplesOf, sumMetric, type Sample } from './metrics-text';
+export { replicaMetrics } from './metrics-text';
+export { samplesOf, sumMetric, type Sample } from '@jwt-msa/service-defaults';

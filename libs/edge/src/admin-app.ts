@@ -7,12 +7,15 @@ import type { UpstreamPool } from '@jwt-msa/upstreams';
  * metrics, so a person (or `npm run demo`) can count state without reaching every service.
  * Its port is never published.
  */
-export function createAdminApp(metrics: ServiceMetrics, pools: Readonly<Record<string, UpstreamPool>>): Express {
+export function createAdminApp(
+  metrics: ServiceMetrics,
+  pools: Readonly<Partial<Record<string, UpstreamPool>>>,
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', metrics.handler);
   app.get('/replicas', (_req, res) => {
-    res.json(Object.fromEntries(Object.entries(pools).map(([name, pool]) => [name, pool.snapshot()])));
+    res.json(Object.fromEntries(Object.entries(pools).map(([name, pool]) => [name, pool?.snapshot()])));
   });
   app.get('/replicas/:upstream/metrics', async (req, res) => {
     const pool = Object.hasOwn(pools, req.params.upstream) ? pools[req.params.upstream] : undefined;

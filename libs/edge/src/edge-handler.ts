@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { identityHeadersFor, stripIdentityHeaders, type Principal } from '@jwt-msa/claims';
-import { ForbiddenError } from '@jwt-msa/http-errors';
+import { DependencyError, ForbiddenError } from '@jwt-msa/http-errors';
 import { pathOf, REQUEST_ID_HEADER } from '@jwt-msa/service-defaults';
 import type { UpstreamName } from '@jwt-msa/topology';
 import { resolveRoute, type RouteRule } from './route-table';
@@ -15,7 +15,10 @@ export interface Authenticator {
 export interface EdgeHandlerOptions {
   routes: readonly RouteRule[];
   authenticator: Authenticator;
-  upstreams: Readonly<Record<UpstreamName, UpstreamProxy>>;
+  /** Only the upstreams that are deployed: `routes` must not name another. */
+  upstreams: Readonly<Partial<Record<UpstreamName, UpstreamProxy>>>;
+  /** Where `GET /` redirects a browser (the console's page); absent: `/` is a 404 like any unrouted path. */
+  home?: string;
 }
 
 /**
@@ -27,9 +30,19 @@ export function edgeHandler({
   routes,
   authenticator,
   upstreams,
+  home,
 }: EdgeHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
-    const rule = resolveRoute(routes, req.method ?? 'GET', pathOf(req.url));
+    const method = req.method ?? 'GET';
+    const path = pathOf(req.url);
+    if (home && path === '/' && (method === 'GET' || method === 'HEAD')) {
+      res.locals.route = '/';
+      res.statusCode = 302;
+      res.setHeader('Location', home);
+      res.end();
+      return;
+    }
+    const rule = resolveRoute(routes, method, path);
     res.locals.route = rule.prefix;
     stripIdentityHeaders(req.headers);
     if (rule.access !== 'public') {
@@ -41,6 +54,9 @@ export function edgeHandler({
       res.locals.principal = caller;
     }
     req.headers[REQUEST_ID_HEADER] = res.locals.requestId;
-    await upstreams[rule.upstream].forward(req, res);
+    const upstream = upstreams[rule.upstream];
+    if (!upstream)
+      throw new DependencyError(`The ${rule.upstream} service is not deployed`, 503, 'upstream_unavailable');
+    await upstream.forward(req, res);
   };
 }

@@ -14,6 +14,9 @@ describe('the public route table', () => {
     ['POST', '/api/catalog/products', 'catalog', 'role:admin'],
     ['GET', '/api/orders', 'orders', 'authenticated'],
     ['DELETE', '/api/profile/me', 'profile', 'authenticated'],
+    ['GET', '/console/app.js', 'console', 'public'],
+    ['HEAD', '/console/', 'console', 'public'],
+    ['POST', '/console/api/revocation-lag', 'console', 'public'],
   ])('%s %s goes to %s (%s)', (method, path, upstream, access) => {
     const rule = matchRoute(PUBLIC_ROUTES, method, path)!;
     expect(rule.upstream).toBe(upstream);
@@ -28,9 +31,20 @@ describe('the public route table', () => {
       ['GET', '/internal/revocations'],
       ['GET', '/api/ordersX'],
       ['POST', '/.well-known/jwks.json'],
+      ['POST', '/console/app.js'],
+      ['GET', '/consoles'],
     ] as const) {
       expect([method, path, matchRoute(PUBLIC_ROUTES, method, path)]).toEqual([method, path, undefined]);
     }
+  });
+
+  it('answers 405 naming the allowed methods for a path served only with others', () => {
+    expect(() => resolveRoute(PUBLIC_ROUTES, 'PUT', '/console/app.js')).toThrow(
+      expect.objectContaining({ status: 405, code: 'method_not_allowed', headers: { Allow: 'GET, HEAD' } }),
+    );
+    expect(() => resolveRoute(PUBLIC_ROUTES, 'DELETE', '/console/api/stats')).toThrow(
+      expect.objectContaining({ status: 405, headers: { Allow: 'GET, HEAD, POST' } }),
+    );
   });
 
   it('refuses paths a service could read differently: 400 before any routing, 404 when no rule serves', () => {

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '@jwt-msa/http-errors';
+import { MethodNotAllowedError, NotFoundError, ValidationError } from '@jwt-msa/http-errors';
 import type { UpstreamName } from '@jwt-msa/topology';
 
 /** Who may use a route: anyone, any authenticated caller, or an authenticated caller with a role. */
@@ -28,13 +28,18 @@ export const PUBLIC_ROUTES: readonly RouteRule[] = [
   { prefix: '/api/catalog', upstream: 'catalog', access: { role: 'admin' } },
   { prefix: '/api/orders', upstream: 'orders', access: 'authenticated' },
   { prefix: '/api/profile', upstream: 'profile', access: 'authenticated' },
+  // The console (optional: routed only where it is deployed). Its API measures, the page is files.
+  { prefix: '/console/api', methods: ['GET', 'HEAD', 'POST'], upstream: 'console', access: 'public' },
+  { prefix: '/console', methods: ['GET', 'HEAD'], upstream: 'console', access: 'public' },
 ];
 
+/** Where a browser asking for the system's root (`GET /`) is sent, when the console is deployed. */
+export const HOME_PATH = '/console/';
+
+const servesPath = (rule: RouteRule, path: string) => path === rule.prefix || path.startsWith(`${rule.prefix}/`);
+
 export function matchRoute(table: readonly RouteRule[], method: string, path: string): RouteRule | undefined {
-  return table.find(
-    (rule) =>
-      (path === rule.prefix || path.startsWith(`${rule.prefix}/`)) && (!rule.methods || rule.methods.includes(method)),
-  );
+  return table.find((rule) => servesPath(rule, path) && (!rule.methods || rule.methods.includes(method)));
 }
 
 /** Dot segments, encoded separators and backslashes could make a service see another path than the one we checked. */
@@ -44,10 +49,17 @@ export function isAmbiguousPath(path: string): boolean {
   return AMBIGUOUS_PATH.test(path);
 }
 
-/** The rule for this request: 400 for a path that is not in canonical form, 404 for one no rule serves. */
+/**
+ * The rule for this request: 400 for a path that is not in canonical form, 405 for a path served
+ * only with other methods, 404 for one no rule serves.
+ */
 export function resolveRoute(table: readonly RouteRule[], method: string, path: string): RouteRule {
   if (isAmbiguousPath(path)) throw new ValidationError('The request path is not in canonical form');
   const rule = matchRoute(table, method, path);
-  if (!rule) throw new NotFoundError(`No route for ${method} ${path}`);
-  return rule;
+  if (rule) return rule;
+  const allowed = table
+    .filter((candidate) => servesPath(candidate, path))
+    .flatMap((candidate) => candidate.methods ?? []);
+  if (allowed.length > 0) throw new MethodNotAllowedError(method, path, [...new Set(allowed)]);
+  throw new NotFoundError(`No route for ${method} ${path}`);
 }

@@ -2,7 +2,7 @@ import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware, debugProxyErrorsPlugin, proxyEventsPlugin, type Plugin } from 'http-proxy-middleware';
 import { DependencyError } from '@jwt-msa/http-errors';
-import type { Logger } from '@jwt-msa/service-defaults';
+import { EDGE_INSTANCE_HEADER, type Logger } from '@jwt-msa/service-defaults';
 import type { Replica, UpstreamPool } from '@jwt-msa/upstreams';
 
 export type UpstreamOutcome = 'ok' | 'retried' | 'unavailable' | 'timeout';
@@ -122,7 +122,10 @@ export class UpstreamProxy {
           const body = res.locals.upstreamAttempt?.body;
           if (body) proxyReq.write(body);
         },
-        proxyRes: (_proxyRes, _req, res) => {
+        proxyRes: (proxyRes, _req, res) => {
+          // Only the edge says which edge answered: a service cannot pose as another gateway replica.
+          // (Checked first: deleting a property on every response would slow the headers object down.)
+          if (proxyRes.headers[EDGE_INSTANCE_HEADER] !== undefined) delete proxyRes.headers[EDGE_INSTANCE_HEADER];
           const attempt = res.locals.upstreamAttempt;
           if (attempt) onOutcome?.(upstream, attempt.replica.url, attempt.retried ? 'retried' : 'ok');
         },

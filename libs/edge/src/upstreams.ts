@@ -6,25 +6,28 @@ import { upstreamUrlsOf, type EdgeConfig } from './settings';
 import { UpstreamProxy } from './upstream-proxy';
 
 export interface Upstreams {
-  /** The replicas of each upstream; background work (DNS refresh) for runService. */
-  pools: Readonly<Record<UpstreamName, UpstreamPool>>;
-  proxies: Readonly<Record<UpstreamName, UpstreamProxy>>;
+  /** The replicas of each deployed upstream; background work (DNS refresh) for runService. */
+  pools: Readonly<Partial<Record<UpstreamName, UpstreamPool>>>;
+  /** Absent for an optional upstream that is not deployed (no URLs configured). */
+  proxies: Readonly<Partial<Record<UpstreamName, UpstreamProxy>>>;
 }
 
-/** A pool and a proxy for every upstream of the service list. */
+/** A pool and a proxy for every upstream of the service list that has replicas configured. */
 export function createUpstreams(
   config: EdgeConfig,
   { logger, metrics }: { logger: Logger; metrics: EdgeMetrics },
 ): Upstreams {
   const urls = upstreamUrlsOf(config);
-  const pools = {} as Record<UpstreamName, UpstreamPool>;
-  const proxies = {} as Record<UpstreamName, UpstreamProxy>;
+  const pools: Partial<Record<UpstreamName, UpstreamPool>> = {};
+  const proxies: Partial<Record<UpstreamName, UpstreamProxy>> = {};
   for (const name of UPSTREAM_NAMES) {
-    pools[name] = new UpstreamPool(name, urls[name], {
+    if (urls[name].length === 0) continue;
+    const pool = new UpstreamPool(name, urls[name], {
       refreshMs: config.upstreamDnsRefreshMs,
       ejectMs: config.upstreamEjectMs,
     });
-    proxies[name] = new UpstreamProxy(pools[name], {
+    pools[name] = pool;
+    proxies[name] = new UpstreamProxy(pool, {
       timeoutMs: config.upstreamTimeoutMs,
       logger,
       onOutcome: metrics.countUpstream,

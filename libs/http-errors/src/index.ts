@@ -42,6 +42,13 @@ export class NotFoundError extends HttpError {
   }
 }
 
+/** RFC 9110 §15.5.6: the path exists, the method does not; `Allow` lists the methods that do. */
+export class MethodNotAllowedError extends HttpError {
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super(405, 'method_not_allowed', `${method} is not allowed on ${path}`, { Allow: allowed.join(', ') });
+  }
+}
+
 export class ConflictError extends HttpError {
   constructor(message: string) {
     super(409, 'conflict', message);

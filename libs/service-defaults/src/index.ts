@@ -4,10 +4,12 @@ export { type BodyLimits } from './body-limit';
 export {
   createDomainServiceApp,
   createEdgeApp,
+  createStaticServiceApp,
   type BaseAppOptions,
   type DomainServiceAppOptions,
   type EdgeAppOptions,
   type ServiceApp,
+  type StaticServiceAppOptions,
 } from './service-app';
 export { runService, type Background, type RunServiceOptions, type RunningService } from './run-service';
 export { startService, type BaseServiceConfig, type BuiltService, type ServiceDefinition } from './start-service';
@@ -22,6 +24,7 @@ export {
   type IdentityMode,
 } from './data-service';
 export { type ReadinessCheck } from './health';
-export { REQUEST_ID_HEADER } from './request-context';
+export { EDGE_INSTANCE_HEADER, REQUEST_ID_HEADER } from './request-context';
 export { pathOf } from './http-response';
 export { ServiceMetrics } from './metrics';
+export { samplesOf, sumMetric, type Sample } from './metrics-text';

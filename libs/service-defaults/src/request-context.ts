@@ -20,15 +20,25 @@ declare global {
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+/** Which edge replica answered: on every response of an edge, its own errors and proxied answers alike. */
+export const EDGE_INSTANCE_HEADER = 'x-gateway-instance';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /**
  * Adopts the caller's X-Request-Id when well-formed (or makes one) and echoes it, marks the
- * response with X-Served-By, and asks keep-alive clients to reconnect elsewhere while draining.
+ * response with X-Served-By (and an edge's with X-Gateway-Instance), and asks keep-alive clients
+ * to reconnect elsewhere while draining.
  */
-export function requestContext(service: string, instanceId: string, lifecycle: Lifecycle): NodeHandler {
+export function requestContext(
+  service: string,
+  instanceId: string,
+  lifecycle: Lifecycle,
+  options: { isEdge: boolean },
+): NodeHandler {
   const servedBy = `${service}/${instanceId}`;
+  const { isEdge } = options;
   return (req, res, next) => {
+    if (isEdge) res.setHeader(EDGE_INSTANCE_HEADER, instanceId);
     const incoming = req.headers[REQUEST_ID_HEADER];
     const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     // Express gives its responses a locals object; an edge's plain node response gets it here.

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 import { flushLogs, type Logger } from './logger';
+import { EDGE_INSTANCE_HEADER } from './request-context';
 import type { ServiceApp } from './service-app';
 
 /** Work a replica does while it serves (timers, followers, DNS refreshes). */
@@ -47,7 +48,9 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 60_000;
-  server.on('clientError', answerClientError);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+    answerClientError(error, socket, service.edgeInstance),
+  );
 
   const port = await listen(server, options.host, options.port);
   const url = urlOf(options.host, port);
@@ -139,7 +142,7 @@ function followSupervisor(shutdown: (reason: string) => Promise<void>, shutdownG
  * Node answers malformed requests (headers over its 16 KiB limit, bad syntax) before any
  * middleware runs; answer them in the same JSON shape, with the same security headers.
  */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, edgeInstance: string | undefined): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
@@ -157,6 +160,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
       'X-Content-Type-Options: nosniff',
       "Content-Security-Policy: default-src 'none'",
       'Cache-Control: no-store',
+      ...(edgeInstance ? [`${EDGE_INSTANCE_HEADER}: ${edgeInstance}`] : []),
       'Connection: close',
       '',
       body,

@@ -28,6 +28,8 @@ export class Lifecycle {
 export interface ServiceApp {
   readonly app: RequestListener;
   readonly lifecycle: Lifecycle;
+  /** An edge's replica name, for the answers Node gives before any middleware runs (431, 400). */
+  readonly edgeInstance?: string;
 }
 
 export interface BaseAppOptions {
@@ -53,12 +55,12 @@ interface MountPoint {
  */
 function mountBase<T extends MountPoint>(
   target: T,
-  options: BaseAppOptions,
+  options: BaseAppOptions & { isEdge?: boolean },
   lifecycle: Lifecycle,
   mount: (target: T) => void,
 ): void {
   target.use(helmet());
-  target.use(requestContext(options.service, options.instanceId, lifecycle));
+  target.use(requestContext(options.service, options.instanceId, lifecycle, { isEdge: options.isEdge ?? false }));
   target.use(limitRequestBody(options.bodyLimits));
   target.use(healthRoutes(options.readiness ?? {}, lifecycle, options.instanceId));
   target.use(observeRequests(options.logger, options.metrics));
@@ -84,11 +86,8 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/**
- * A domain service (auth, catalog, orders, profile): the base, `/metrics`, JSON bodies within the
- * size limit and a bounded shape (depth, keys), the caller's identity, the service's routes.
- */
-export function createDomainServiceApp(options: DomainServiceAppOptions): ServiceApp {
+/** An express app with the base, `/metrics`, JSON bodies within the limit and a bounded shape, then `mount`. */
+function createJsonServiceApp(options: BaseAppOptions, mount: (app: express.Express) => void): ServiceApp {
   const app = express();
   const lifecycle = new Lifecycle();
   app.disable('x-powered-by');
@@ -104,10 +103,34 @@ export function createDomainServiceApp(options: DomainServiceAppOptions): Servic
         verify: (_req, _res, body) => assertJsonShape(body),
       }),
     );
+    mount(app);
+  });
+  return { app, lifecycle };
+}
+
+/**
+ * A domain service (auth, catalog, orders, profile): the base, `/metrics`, JSON bodies within the
+ * size limit and a bounded shape (depth, keys), the caller's identity, the service's routes.
+ */
+export function createDomainServiceApp(options: DomainServiceAppOptions): ServiceApp {
+  return createJsonServiceApp(options, (app) => {
     app.use(options.identity ?? attachPrincipal);
     app.use(options.routes);
   });
-  return { app, lifecycle };
+}
+
+export interface StaticServiceAppOptions extends BaseAppOptions {
+  routes: Router;
+}
+
+/**
+ * A static service (the console): the domain preset without a caller identity: everything it
+ * serves is public, and it never acts for a user.
+ */
+export function createStaticServiceApp(options: StaticServiceAppOptions): ServiceApp {
+  return createJsonServiceApp(options, (app) => {
+    app.use(options.routes);
+  });
 }
 
 export interface EdgeAppOptions extends BaseAppOptions {
@@ -116,8 +139,9 @@ export interface EdgeAppOptions extends BaseAppOptions {
 }
 
 /**
- * An edge (the gateway): the base and one handler, on an express Router run directly by node's
- * server, without an express app. An app swaps the prototypes of node's request and response for
+ * An edge (the gateway): the base and one handler; every response names the edge replica
+ * (X-Gateway-Instance). It runs on an express Router called directly by node's server, without
+ * an express app. An app swaps the prototypes of node's request and response for
  * its own on every request, and that swap alone slowed every later step of the proxying (measured:
  * the app layer was more than half of the gateway's CPU per request; docs/benchmark.md). So the
  * edge's path uses node's own API only. Bodies stream through untouched, and the metrics stay off
@@ -127,7 +151,7 @@ export function createEdgeApp(options: EdgeAppOptions): ServiceApp {
   const router = Router();
   const lifecycle = new Lifecycle();
   const handler = options.handler;
-  mountBase(router, options, lifecycle, (router) => {
+  mountBase(router, { ...options, isEdge: true }, lifecycle, (router) => {
     router.use((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
       handler(req, res).catch(next);
     });
@@ -138,5 +162,5 @@ export function createEdgeApp(options: EdgeAppOptions): ServiceApp {
       // Reached only when the error handler passed an error on (the answer had already begun).
       if (error) res.destroy();
     });
-  return { app, lifecycle };
+  return { app, lifecycle, edgeInstance: options.instanceId };
 }

@@ -1,6 +1,7 @@
 import {
   callsOf,
   EDGE_NAMES,
+  isOptionalUpstream,
   isServiceName,
   SERVICE_NAMES,
   SERVICES,
@@ -11,7 +12,7 @@ import {
 describe('the service list', () => {
   it('splits the services into edges and the upstreams they route to', () => {
     expect(EDGE_NAMES).toEqual(['gateway']);
-    expect(UPSTREAM_NAMES).toEqual(['auth', 'catalog', 'orders', 'profile']);
+    expect(UPSTREAM_NAMES).toEqual(['auth', 'catalog', 'orders', 'profile', 'console']);
     expect([...UPSTREAM_NAMES, ...EDGE_NAMES].sort()).toEqual([...SERVICE_NAMES].sort());
   });
 
@@ -21,6 +22,11 @@ describe('the service list', () => {
     );
     expect(databases.every((database) => typeof database === 'string')).toBe(true);
     expect(new Set(databases).size).toBe(databases.length);
+  });
+
+  it('makes only the static services optional behind an edge', () => {
+    expect(UPSTREAM_NAMES.filter(isOptionalUpstream)).toEqual(['console']);
+    expect(SERVICES.console).toEqual({ app: 'console', kind: 'static' });
   });
 
   it('names the calls between services and the variables that carry their URLs', () => {

@@ -26,6 +26,7 @@ export const SERVICES = {
   catalog: { app: 'catalog-service', kind: 'data', database: 'catalog' },
   orders: { app: 'orders-service', kind: 'data', database: 'orders', calls: ['catalog'] },
   profile: { app: 'profile-service', kind: 'data', database: 'profile' },
+  console: { app: 'console', kind: 'static' },
   gateway: { app: 'gateway', kind: 'edge' },
 } as const satisfies Record<string, ServiceEntry>;
 
@@ -40,6 +41,11 @@ export const UPSTREAM_NAMES = SERVICE_NAMES.filter((name): name is UpstreamName 
 
 export type EdgeName = Exclude<ServiceName, UpstreamName>;
 export const EDGE_NAMES = SERVICE_NAMES.filter((name): name is EdgeName => SERVICES[name].kind === 'edge');
+
+/** Static services are optional behind an edge: a deployment may leave them out (production does). */
+export function isOptionalUpstream(name: UpstreamName): boolean {
+  return SERVICES[name].kind === 'static';
+}
 
 export function isServiceName(name: string): name is ServiceName {
   return Object.hasOwn(SERVICES, name);

@@ -1,5 +1,5 @@
 import { setting } from '@jwt-msa/config';
-import { SERVICES, upstreamUrlsVariable, type UpstreamName } from '@jwt-msa/topology';
+import { isOptionalUpstream, SERVICES, upstreamUrlsVariable, type UpstreamName } from '@jwt-msa/topology';
 
 /** How every caller of an upstream (an edge, orders → catalog) keeps its view of the replicas. */
 export const upstreamPoolSettings = {
@@ -16,9 +16,20 @@ export const upstreamPoolSettings = {
   }),
 };
 
-/** The replica URLs of one upstream, as every service that calls it declares them. */
+/**
+ * The replica URLs of one upstream, as every service that calls it declares them. An optional
+ * upstream (the console) may be left unset: the edge then does not route to it at all.
+ */
 export function upstreamUrlsSetting(name: UpstreamName) {
-  return setting.urlList(upstreamUrlsVariable(name), {
-    description: `Comma-separated base URLs of the ${SERVICES[name].app} replicas; a DNS name stands for every address it resolves to.`,
-  });
+  const description = `Comma-separated base URLs of the ${SERVICES[name].app} replicas; a DNS name stands for every address it resolves to.`;
+  return setting.urlList(
+    upstreamUrlsVariable(name),
+    isOptionalUpstream(name)
+      ? {
+          description: `${description} Unset: not deployed, its routes answer 404.`,
+          default: [],
+          defaultLabel: 'unset',
+        }
+      : { description },
+  );
 }

@@ -77,13 +77,14 @@ function printBanner(cluster: LocalCluster, dataDir: string, adminPasswordFile: 
   }
   console.log(`  logs        ${relative(path.join(dataDir, 'logs'))}/`);
   console.log(
-    `  described   ${relative(path.join(dataDir, CLUSTER_FILE_NAME))} (for npm run demo, the bench, keys:rotate)`,
+    `  described   ${relative(path.join(dataDir, CLUSTER_FILE_NAME))} (for npm run demo, the bench, keys:rotate, the console)`,
   );
   if (adminPasswordFile) {
     console.log(`  WARNING: development admin "admin" with a generated password in ${relative(adminPasswordFile)}`);
     console.log('           (set ADMIN_USERNAME and ADMIN_PASSWORD to choose your own)');
   }
   const others = cluster.gateways.slice(1).map((gateway) => gateway.url);
+  console.log(`console: ${cluster.gatewayUrl}/console/ (the token and the running system, in a browser)`);
   console.log(
     `jwt-msa is ready: gateway ${cluster.gatewayUrl}${others.length > 0 ? ` (replicas also on ${others.join(', ')})` : ''} (Ctrl-C to stop)`,
   );

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ServiceName } from '@jwt-msa/topology';
+import type { ServiceName } from './services';
 
 /**
  * What a local cluster started, written to `<dataDir>/cluster.json` so the tools that talk to it
@@ -26,8 +26,12 @@ export async function writeClusterFile(dataDir: string, file: ClusterFile): Prom
 }
 
 /** The cluster started with this data dir, or a clear error saying how to start one. */
-export async function readClusterFile(dataDir: string): Promise<ClusterFile> {
-  const file = path.join(dataDir, CLUSTER_FILE_NAME);
+export function readClusterFile(dataDir: string): Promise<ClusterFile> {
+  return readClusterFileAt(path.join(dataDir, CLUSTER_FILE_NAME));
+}
+
+/** The same, from the file's own path (the console is told the file, not the data dir). */
+export async function readClusterFileAt(file: string): Promise<ClusterFile> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) throw new Error(`no cluster is described in ${file}: is \`npm start\` running?`);
   return JSON.parse(text) as ClusterFile;
