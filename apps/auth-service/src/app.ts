@@ -14,6 +14,7 @@ import { LoginThrottle } from './domain/login-throttle';
 import { PasswordHasher } from './domain/password-hasher';
 import { TokenGrants } from './domain/token-grants';
 import { authRoutes } from './routes/auth-routes';
+import { credentialsCheckRoutes } from './routes/credentials-check-routes';
 import { discoveryRoutes } from './routes/discovery-routes';
 
 /**
@@ -52,6 +53,10 @@ export const authService = dataService({
       routes: Router().use(
         discoveryRoutes(keys, config.issuer, config.jwksMaxAgeSeconds),
         authRoutes(accounts, grants, throttle, { trustedProxyHops: config.trustedProxyHops }),
+        credentialsCheckRoutes(accounts, throttle, {
+          secret: config.credentialsCheckSecret,
+          trustedProxyHops: config.trustedProxyHops,
+        }),
       ),
       readiness: {
         signingKeys: async () => {

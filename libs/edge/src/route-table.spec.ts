@@ -22,6 +22,8 @@ describe('the public route table', () => {
       ['GET', '/authx'],
       ['GET', '/api/ordersX'],
       ['POST', '/.well-known/jwks.json'],
+      // The auth service's credentials check for the session gateway: between services only.
+      ['POST', '/internal/credentials/check'],
     ] as const) {
       expect([method, path, matchRoute(PUBLIC_ROUTES, method, path)]).toEqual([method, path, undefined]);
     }
