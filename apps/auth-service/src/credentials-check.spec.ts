@@ -41,7 +41,9 @@ describe(`POST ${CREDENTIALS_CHECK_PATH} (the session gateway's login)`, () => {
   });
 
   it('refuses a caller without the shared secret before looking at the password', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: SECRET }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: SECRET }] as Array<
+      Record<string, string>
+    >) {
       const res = await check({ username: 'carol', password: 'correct horse' }, headers).expect(401);
       expect(res.body).toEqual({ error: 'unknown_caller', message: 'Unknown caller' });
     }
