@@ -10,7 +10,7 @@ import {
 
 describe('the service list', () => {
   it('splits the services into edges and the upstreams they route to', () => {
-    expect(EDGE_NAMES).toEqual(['gateway']);
+    expect(EDGE_NAMES).toEqual(['gateway', 'session-gateway']);
     expect(UPSTREAM_NAMES).toEqual(['auth', 'catalog', 'orders', 'profile']);
     expect([...UPSTREAM_NAMES, ...EDGE_NAMES].sort()).toEqual([...SERVICE_NAMES].sort());
   });

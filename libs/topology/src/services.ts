@@ -1,7 +1,8 @@
 /**
  * What a service is to the rest of the system:
  * - `data`: a domain or issuer service that owns a PostgreSQL database of its own;
- * - `edge`: a public entry point that routes to the other services (the gateway);
+ * - `edge`: a public entry point that routes to the other services (the gateway; the session
+ *   gateway, the counter-example that keeps server-side sessions);
  * - `static`: serves files and read-only figures, no database.
  */
 export type ServiceKind = 'data' | 'edge' | 'static';
@@ -14,6 +15,11 @@ export interface ServiceEntry {
   readonly database?: string;
   /** Other services this one calls itself, by name (orders asks catalog for prices). */
   readonly calls?: readonly string[];
+  /**
+   * An edge's shared session table: a database of this name on a PostgreSQL server of its own,
+   * so stopping the session store stops nothing else (the session gateway's postgres store).
+   */
+  readonly sessionDatabase?: string;
 }
 
 /**
@@ -27,6 +33,7 @@ export const SERVICES = {
   orders: { app: 'orders-service', kind: 'data', database: 'orders', calls: ['catalog'] },
   profile: { app: 'profile-service', kind: 'data', database: 'profile' },
   gateway: { app: 'gateway', kind: 'edge' },
+  'session-gateway': { app: 'session-gateway', kind: 'edge', sessionDatabase: 'sessions' },
 } as const satisfies Record<string, ServiceEntry>;
 
 export type ServiceName = keyof typeof SERVICES;
