@@ -66,7 +66,8 @@ type EdgeReplica = { name: string; url: string; adminUrl: string };
 
 /** Where `nx build` puts each app's bundle; this file sits three levels below the repo root in src and dist alike. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const bundleOf = (service: ServiceName) => path.join(REPO_ROOT, 'dist', 'apps', SERVICES[service].app, 'main.js');
+export const bundleOf = (service: ServiceName): string =>
+  path.join(REPO_ROOT, 'dist', 'apps', SERVICES[service].app, 'main.js');
 const databaseOf = (service: ServiceName): string | undefined => (SERVICES[service] as ServiceEntry).database;
 const isEdge = (service: ServiceName) => SERVICES[service].kind === 'edge';
 const sessionDatabaseOf = (service: ServiceName): string | undefined =>
