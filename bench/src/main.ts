@@ -4,19 +4,17 @@ import { runCacheMemory } from './cache-memory';
 import { reportToParent } from './child-role';
 import { runPlainProxy } from './plain-proxy';
 import { runBench } from './run-bench';
-import { runSessionStoreGateway } from './session-store-gateway';
 import { SIGN_WORKER_ROLE, signTokens, type SignJob } from './tokens';
 import { runUpstream } from './upstream';
 
 /**
  * One bundle, several roles: `npm run bench` (the orchestrator), and the processes and threads it
- * starts from this same file: `--role upstream | plain-proxy | session-gateway | cache-memory`,
+ * starts from this same file: `--role upstream | plain-proxy | cache-memory`,
  * and token-signing worker threads.
  */
 const ROLES: Record<string, () => Promise<void>> = {
   upstream: runUpstream,
   'plain-proxy': runPlainProxy,
-  'session-gateway': runSessionStoreGateway,
   'cache-memory': async () => {
     await runCacheMemory();
     process.exit(0);

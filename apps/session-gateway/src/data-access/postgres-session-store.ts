@@ -11,17 +11,23 @@ interface SessionRow {
 }
 
 /**
- * A session table every replica shares. Each request costs one statement on the primary key: it
- * finds the live session and records its use in the same step (`session.lookup`), which the idle
- * lifetime needs, so the "read" is a write on every call.
+ * A session table every replica shares. Each request costs one statement on the primary key
+ * (`session.lookup`): it finds the live session and, in the same statement, records its use when
+ * the last recorded one is older than the touch interval (the idle lifetime needs it), so the
+ * lookup writes at most once per interval and session, as session stores with a "touch" do.
  */
 export class PostgresSessionStore implements SessionStore {
   readonly kind = 'postgres';
 
+  /** How stale a recorded last use may get: the idle lifetime is enforced to within this. */
+  private readonly touchIntervalMs: number;
+
   constructor(
     private readonly db: Database,
     private readonly lifetimes: SessionLifetimes,
-  ) {}
+  ) {
+    this.touchIntervalMs = Math.min(60_000, Math.floor(lifetimes.idleMs / 10));
+  }
 
   async save(session: StoredSession): Promise<void> {
     await this.db.query(
@@ -42,10 +48,21 @@ export class PostgresSessionStore implements SessionStore {
   async findLive(idHash: string, now: number): Promise<StoredSession | undefined> {
     const rows = await this.db.query<SessionRow>(
       'session.lookup',
-      `UPDATE sessions SET last_seen_at = $2
-       WHERE id_hash = $1 AND last_seen_at > $3 AND created_at > $4
-       RETURNING user_id, username, roles, created_at, last_seen_at`,
-      [idHash, new Date(now), new Date(now - this.lifetimes.idleMs), new Date(now - this.lifetimes.absoluteMs)],
+      `WITH live AS (
+         SELECT user_id, username, roles, created_at, last_seen_at FROM sessions
+         WHERE id_hash = $1 AND last_seen_at > $3 AND created_at > $4
+       ), touched AS (
+         UPDATE sessions SET last_seen_at = $2
+         WHERE id_hash = $1 AND last_seen_at > $3 AND created_at > $4 AND last_seen_at <= $5
+       )
+       SELECT * FROM live`,
+      [
+        idHash,
+        new Date(now),
+        new Date(now - this.lifetimes.idleMs),
+        new Date(now - this.lifetimes.absoluteMs),
+        new Date(now - this.touchIntervalMs),
+      ],
     );
     const row = rows[0];
     if (!row) return undefined;
