@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleOf, Instance, sumMetric, type ClusterFile } from '@jwt-msa/cluster';
+import { bundleOf, Instance, samplesOf, sumMetric, type ClusterFile } from '@jwt-msa/cluster';
 import { getFreePort, startLocalPostgres, type LocalPostgres } from '@jwt-msa/local-postgres';
 import { UPSTREAM_NAMES, upstreamUrlsVariable, type ServiceName } from '@jwt-msa/topology';
 import {
@@ -56,25 +56,20 @@ async function text(url: string): Promise<string> {
   return (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
 }
 
-/** The total of a counter over texts, by the samples `keep` accepts. */
+/** The total of a counter over metrics texts, over the samples whose labels include `labels`. */
 function counted(texts: string[], metric: string, labels: Record<string, string> = {}): number {
-  return texts.reduce(
-    (sum, body) => sum + (Number.isNaN(sumMetric(body, metric, labels)) ? 0 : sumMetric(body, metric, labels)),
-    0,
-  );
+  return texts.reduce((sum, body) => {
+    const value = sumMetric(body, metric, labels);
+    return sum + (Number.isNaN(value) ? 0 : value);
+  }, 0);
 }
 
 async function authStoreQueries(cluster: ClusterFile): Promise<number> {
   const texts = await Promise.all(cluster.replicas.auth.map((replica) => text(`${replica.url}/metrics`)));
-  let total = 0;
-  for (const body of texts) {
-    for (const line of body.split('\n')) {
-      const match = /^db_queries_total\{(.*)\} (\d+(?:\.\d+)?)$/.exec(line);
-      const purpose = match && /purpose="([^"]*)"/.exec(match[1]!)?.[1];
-      if (purpose !== undefined && purpose !== null && !BACKGROUND.test(purpose)) total += Number(match![2]);
-    }
-  }
-  return total;
+  return texts
+    .flatMap((body) => samplesOf(body, 'db_queries_total'))
+    .filter((sample) => !BACKGROUND.test(sample.labels['purpose'] ?? 'none'))
+    .reduce((sum, sample) => sum + sample.value, 0);
 }
 
 /**
