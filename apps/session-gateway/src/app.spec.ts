@@ -93,12 +93,19 @@ describe.each(Object.keys(storeEnv) as Array<keyof typeof storeEnv>)('the sessio
     expect(backends.proxied().length).toBe(before);
   });
 
-  it('keeps the route policy: a role the session user lacks is 403', async () => {
+  it('keeps the route policy (a role the session user lacks is 403) and strips identity headers on public routes', async () => {
     const user = await gw.login('alice');
     const admin = await gw.login('root');
     await request(gw.app).post('/api/catalog/products').set('Cookie', cookie(user.sid)).send({}).expect(403);
     await request(gw.app).post('/api/catalog/products').set('Cookie', cookie(admin.sid)).send({}).expect(200);
-    await request(gw.app).get('/api/catalog/products').expect(200);
+    const before = backends.proxied().length;
+    await request(gw.app)
+      .get('/api/catalog/products')
+      .set('X-User-Id', 'id-root')
+      .set('X-User-Roles', 'admin')
+      .expect(200);
+    const seen = backends.proxied()[before]!;
+    expect([seen.headers['x-user-id'], seen.headers['x-user-roles']]).toEqual([undefined, undefined]);
   });
 
   it('never fixes a session: a login replaces the id the client came with, and ends that session', async () => {
