@@ -2,6 +2,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseBenchArgs, UsageError } from './args';
 import { runCacheMemory } from './cache-memory';
 import { reportToParent } from './child-role';
+import { runPeerExpressJwt } from './peer-express-jwt';
 import { runPlainProxy } from './plain-proxy';
 import { runBench } from './run-bench';
 import { SIGN_WORKER_ROLE, signTokens, type SignJob } from './tokens';
@@ -9,12 +10,13 @@ import { runUpstream } from './upstream';
 
 /**
  * One bundle, several roles: `npm run bench` (the orchestrator), and the processes and threads it
- * starts from this same file: `--role upstream | plain-proxy | cache-memory`,
+ * starts from this same file: `--role upstream | plain-proxy | peer-express-jwt | cache-memory`,
  * and token-signing worker threads.
  */
 const ROLES: Record<string, () => Promise<void>> = {
   upstream: runUpstream,
   'plain-proxy': runPlainProxy,
+  'peer-express-jwt': runPeerExpressJwt,
   'cache-memory': async () => {
     await runCacheMemory();
     process.exit(0);

@@ -12,10 +12,14 @@ import { Accounts } from './domain/accounts';
 import { KeyRing } from './domain/key-ring';
 import { LoginThrottle } from './domain/login-throttle';
 import { PasswordHasher } from './domain/password-hasher';
+import { RevocationFeed } from './domain/revocation-feed';
+import { Revocations } from './domain/revocations';
 import { TokenGrants } from './domain/token-grants';
+import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
 import { credentialsCheckRoutes } from './routes/credentials-check-routes';
 import { discoveryRoutes } from './routes/discovery-routes';
+import { revocationFeedRoutes } from './routes/revocation-feed-routes';
 
 /**
  * The issuer: users, login, refresh-token rotation, the JWKS. Before it listens it loads (or, the
@@ -39,7 +43,15 @@ export const authService = dataService({
       audience: config.audience,
       ttlSeconds: config.accessTokenTtlSeconds,
     });
-    const grants = new TokenGrants(db, signer, keys, config.refreshTokenTtlSeconds);
+    const feed = new RevocationFeed(db, config.revocationFeedPollMs);
+    const grants = new TokenGrants(db, signer, keys, {
+      refreshTtlSeconds: config.refreshTokenTtlSeconds,
+      revocations: new Revocations({
+        accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+        retentionMarginSeconds: config.revocationRetentionMarginSeconds,
+      }),
+      onRevoked: feed.appended,
+    });
     const throttle = new LoginThrottle(new LoginThrottleRepository(db), {
       windowSeconds: config.loginThrottleWindowSeconds,
       accountAttempts: config.loginThrottleAccountAttempts,
@@ -47,16 +59,23 @@ export const authService = dataService({
       baseDelaySeconds: config.loginThrottleBaseDelaySeconds,
       maxDelaySeconds: config.loginThrottleMaxDelaySeconds,
     });
-    const background = authBackground({ keys, throttle, keyReloadMs: config.signingKeyReloadMs, logger });
+    const background = authBackground({ keys, throttle, db, feed, keyReloadMs: config.signingKeyReloadMs, logger });
 
     return {
       routes: Router().use(
         discoveryRoutes(keys, config.issuer, config.jwksMaxAgeSeconds),
-        authRoutes(accounts, grants, throttle, { trustedProxyHops: config.trustedProxyHops }),
+        authRoutes(accounts, grants, throttle, {
+          trustedProxyHops: config.trustedProxyHops,
+          keys,
+          issuer: config.issuer,
+          audience: config.audience,
+        }),
+        adminRoutes(accounts, grants),
         credentialsCheckRoutes(accounts, throttle, {
           secret: config.credentialsCheckSecret,
           trustedProxyHops: config.trustedProxyHops,
         }),
+        revocationFeedRoutes(feed, config.revocationFeedSecret),
       ),
       readiness: {
         signingKeys: async () => {
@@ -74,6 +93,11 @@ export const authService = dataService({
         } else {
           logger.info({ kid: keys.signingKey().kid, source: keys.description }, 'loaded signing keys');
         }
+        if (!config.revocationFeedSecret) {
+          logger.warn(
+            'REVOCATION_FEED_SECRET is not set: no gateway can follow the revocation feed, so logout does not reach access tokens',
+          );
+        }
         if (admin) {
           await accounts.ensureAdmin(admin.username, admin.password);
           logger.info({ username: admin.username }, 'admin user ensured');
@@ -83,6 +107,7 @@ export const authService = dataService({
       keys,
       accounts,
       throttle,
+      grants,
     };
   },
 });

@@ -1,5 +1,6 @@
 import { tokenContractSettings } from '@jwt-msa/claims';
 import { ConfigError, setting } from '@jwt-msa/config';
+import { revocationFeedSecretSetting } from '@jwt-msa/revocation';
 import type { DataServiceConfig } from '@jwt-msa/service-defaults';
 
 /** What the issuer needs beyond every data service's settings. */
@@ -15,6 +16,21 @@ export const authSettings = {
     default: 604_800,
     min: 60,
     description: 'Refresh token lifetime (each rotation starts a new one; the family ends at logout or reuse).',
+  }),
+  revocationRetentionMarginSeconds: setting.integer('REVOCATION_RETENTION_MARGIN_SECONDS', {
+    default: 300,
+    min: 0,
+    max: 86_400,
+    description:
+      "A revocation is kept this long past the last `exp` it covers: keep it above every verifier's `CLOCK_TOLERANCE_SECONDS`.",
+  }),
+  revocationFeedSecret: revocationFeedSecretSetting,
+  revocationFeedPollMs: setting.integer('REVOCATION_FEED_POLL_MS', {
+    default: 200,
+    min: 10,
+    max: 10_000,
+    description:
+      'While gateways wait on the revocation feed, each replica checks the database this often for revocations made on another replica (one query per interval, however many gateways wait).',
   }),
   jwksMaxAgeSeconds: setting.integer('JWKS_MAX_AGE_SECONDS', {
     default: 300,

@@ -4,6 +4,7 @@ import { createEdgeApp, type Logger, type ServiceApp, type ServiceDefinition } f
 import { createTokenVerifier, type TokenVerification } from '@jwt-msa/token-verifier';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { GatewayMetrics } from './metrics';
+import { RevocationGuard } from './revocation-guard';
 import { tokenAuthenticator } from './token-authenticator';
 
 export interface GatewayApp {
@@ -13,6 +14,7 @@ export interface GatewayApp {
   verification: TokenVerification;
   upstreams: Upstreams;
   metrics: GatewayMetrics;
+  revocations: RevocationGuard;
 }
 
 /** Wires the gateway; no I/O here (the pools resolve and the keys load once it runs). */
@@ -25,6 +27,17 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
       logger.info({ kids }, 'signing keys withdrawn by the issuer; verified-token cache cleared'),
   });
   metrics.observeCache(verification.cache);
+  const revocations = new RevocationGuard({
+    issuerUrls: config.authServiceUrls,
+    secret: config.revocationFeedSecret,
+    failMode: config.revocationFailMode,
+    maxStalenessMs: config.revocationMaxStalenessSeconds * 1000,
+    waitMs: config.revocationFeedWaitMs,
+    resyncMs: config.revocationResyncSeconds * 1000,
+    logger,
+    onPage: metrics.observeRevocationPage,
+  });
+  metrics.observeRevocations(revocations);
   const upstreams = createUpstreams(config, { logger, metrics });
 
   let keysLoaded = false;
@@ -33,6 +46,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
     instanceId: config.instanceId,
     logger,
     metrics,
+    bodyLimits: { limitBytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs },
     readiness: {
       // The gateway is ready when it can verify tokens; its upstreams' health is their own.
       jwks: async () => {
@@ -40,14 +54,22 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
         await verification.keys.preload();
         keysLoaded = true;
       },
+      revocations: revocations.readiness,
     },
     handler: edgeHandler({
       routes: PUBLIC_ROUTES,
-      authenticator: tokenAuthenticator(verification.verifier, metrics.countVerification),
+      authenticator: tokenAuthenticator(verification.verifier, revocations, metrics.countVerification),
       upstreams: upstreams.proxies,
     }),
   });
-  return { service, adminApp: createAdminApp(metrics, upstreams.pools), verification, upstreams, metrics };
+  return {
+    service,
+    adminApp: createAdminApp(metrics, upstreams.pools),
+    verification,
+    upstreams,
+    metrics,
+    revocations,
+  };
 }
 
 export const gatewayService: ServiceDefinition<GatewayConfig> = {
@@ -63,7 +85,7 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
     return {
       service: gateway.service,
       admin: { app: gateway.adminApp, port: config.adminPort },
-      background: Object.values(gateway.upstreams.pools),
+      background: [...Object.values(gateway.upstreams.pools), gateway.revocations],
     };
   },
 };

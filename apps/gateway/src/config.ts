@@ -1,6 +1,7 @@
 import { tokenContractSettings } from '@jwt-msa/claims';
 import { loadConfig, setting, type ConfigOf } from '@jwt-msa/config';
 import { edgeSettings } from '@jwt-msa/edge';
+import { revocationFollowerSettings } from '@jwt-msa/revocation';
 import { serviceSettings } from '@jwt-msa/service-defaults';
 import { verifierSettings } from '@jwt-msa/token-verifier';
 
@@ -10,6 +11,7 @@ export const gatewayConfigSchema = {
   ...edgeSettings,
   ...tokenContractSettings,
   ...verifierSettings,
+  ...revocationFollowerSettings,
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema>;

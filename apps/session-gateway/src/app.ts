@@ -1,4 +1,4 @@
-import { Router, type Express } from 'express';
+import type { Express } from 'express';
 import { databaseFromConfig, runMigrations, type Database } from '@jwt-msa/db';
 import { createAdminApp, createUpstreams, edgeHandler, PUBLIC_ROUTES, type Upstreams } from '@jwt-msa/edge';
 import {
@@ -124,22 +124,26 @@ export function createSessionGatewayApp(
     config.credentialsCheckSecret,
     config.upstreamTimeoutMs,
   );
+  const checkOrigin = originCheck({ allowed: allowedOriginsOf(config), secure: config.sessionCookieSecure });
+  const session = sessionRoutes(sessions, credentials, cookie);
+  const edge = edgeHandler({
+    routes: SESSION_GATEWAY_ROUTES,
+    authenticator: sessionAuthenticator(sessions),
+    upstreams: upstreams.proxies,
+  });
   const service = createEdgeApp({
     service: 'session-gateway',
     instanceId: config.instanceId,
     logger,
     metrics,
     readiness,
-    handler: Router().use(
-      originCheck({ allowed: allowedOriginsOf(config), secure: config.sessionCookieSecure }),
-      readSessionCookie,
-      sessionRoutes(sessions, credentials, cookie),
-      edgeHandler({
-        routes: SESSION_GATEWAY_ROUTES,
-        authenticator: sessionAuthenticator(sessions),
-        upstreams: upstreams.proxies,
-      }),
-    ),
+    bodyLimits: { limitBytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs },
+    handler: async (req, res) => {
+      checkOrigin(req);
+      readSessionCookie(req, res);
+      if (await session(req, res)) return;
+      await edge(req, res);
+    },
   });
   return {
     service,

@@ -26,6 +26,12 @@ export interface AccessTokenClaims {
   iat: number;
   jti: string;
   nbf?: number;
+  /**
+   * The refresh-token family (one login) the token was issued from: the OpenID Connect session id
+   * claim (IANA JWT claims registry). One revocation entry by `sid` covers every access token of a
+   * login, however often it was refreshed. Absent only in tokens issued before it existed.
+   */
+  sid?: string;
   // public
   [IS_ADMIN_CLAIM]: boolean;
   // private
@@ -38,12 +44,15 @@ export interface SubjectClaims {
   sub: string;
   username: string;
   roles: string[];
+  /** The refresh-token family this token is issued from (the `sid` claim). */
+  sid?: string;
 }
 
 export function subjectClaimsToPayload(
   subject: SubjectClaims,
 ): Omit<AccessTokenClaims, 'iss' | 'sub' | 'aud' | 'exp' | 'iat' | 'jti' | 'nbf'> {
   return {
+    ...(subject.sid !== undefined && { sid: subject.sid }),
     [IS_ADMIN_CLAIM]: subject.roles.includes(ADMIN_ROLE),
     username: subject.username,
     roles: [...subject.roles],
@@ -64,6 +73,9 @@ export function findClaimsProblem(payload: unknown): string | undefined {
     return 'nbf claim is not a number';
   }
   if (typeof claims['jti'] !== 'string' || claims['jti'] === '') return 'jti claim missing or not a string';
+  if (claims['sid'] !== undefined && (typeof claims['sid'] !== 'string' || claims['sid'] === '')) {
+    return 'sid claim is not a string';
+  }
   if (typeof claims['username'] !== 'string') return 'username claim missing or not a string';
   const roles = claims['roles'];
   if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string'))

@@ -95,6 +95,15 @@ describe('identity headers', () => {
     expect(principalFromClaims({ ...claims, roles: ['user'] }).isAdmin).toBe(false);
   });
 
+  it('carries the session id (sid) from the token to the headers and back', () => {
+    const withSession = principalFromClaims({ ...claims, sid: 'family-1' });
+    expect(withSession.sessionId).toBe('family-1');
+    expect(identityHeadersFor(withSession)['x-token-sid']).toBe('family-1');
+    expect(principalFromHeaders(identityHeadersFor(withSession))?.sessionId).toBe('family-1');
+    expect(findClaimsProblem({ ...claims, sid: 42 })).toBe('sid claim is not a string');
+    expect(() => principalFromHeaders({ 'x-user-id': 'a', 'x-token-sid': 's'.repeat(129) })).toThrow('malformed');
+  });
+
   it('rejects repeated or malformed identity', () => {
     expect(principalFromHeaders({ 'x-user-id': ['a', 'b'] })).toBeUndefined();
     expect(() => principalFromHeaders({ 'x-user-id': 'a', 'x-user-roles': 'ad min' })).toThrow('malformed');

@@ -11,6 +11,7 @@ export const IDENTITY_HEADERS = {
   roles: 'x-user-roles',
   tokenId: 'x-token-id',
   tokenExpiresAt: 'x-token-exp',
+  sessionId: 'x-token-sid',
 } as const;
 
 export const IDENTITY_HEADER_PREFIXES = ['x-user-', 'x-token-', 'x-auth-'] as const;

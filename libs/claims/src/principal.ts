@@ -12,6 +12,8 @@ export interface Principal {
   readonly tokenId: string | undefined;
   /** The access token's `exp` (seconds since the epoch), when the caller came with a token. */
   readonly tokenExpiresAt: number | undefined;
+  /** The access token's `sid`: the login (refresh-token family) it was issued from. */
+  readonly sessionId: string | undefined;
   readonly isAdmin: boolean;
 }
 
@@ -43,6 +45,8 @@ export function principalFromHeaders(headers: IncomingHttpHeaders): Principal | 
     .map((role) => role.trim())
     .filter(Boolean);
   const expiresAt = single(headers, IDENTITY_HEADERS.tokenExpiresAt);
+  const sessionId = single(headers, IDENTITY_HEADERS.sessionId);
+  if (sessionId !== undefined && sessionId.length > 128) throw new MalformedIdentityError();
   if (userId.length > 128 || !roles.every((role) => ROLE_PATTERN.test(role))) throw new MalformedIdentityError();
   if (expiresAt !== undefined && !EPOCH_SECONDS.test(expiresAt)) throw new MalformedIdentityError();
   return principal({
@@ -51,6 +55,7 @@ export function principalFromHeaders(headers: IncomingHttpHeaders): Principal | 
     roles,
     tokenId: single(headers, IDENTITY_HEADERS.tokenId),
     tokenExpiresAt: expiresAt === undefined ? undefined : Number(expiresAt),
+    sessionId,
   });
 }
 
@@ -65,6 +70,7 @@ export function principalFromClaims(claims: AccessTokenClaims): Principal {
     roles: claims.roles,
     tokenId: claims.jti,
     tokenExpiresAt: claims.exp,
+    sessionId: claims.sid,
   });
 }
 
@@ -76,6 +82,7 @@ export function principalOfUser(user: { sub: string; username: string; roles: re
     roles: user.roles,
     tokenId: undefined,
     tokenExpiresAt: undefined,
+    sessionId: undefined,
   });
 }
 
@@ -91,6 +98,7 @@ export function identityHeadersFor(caller: Principal): Record<string, string> {
   };
   if (caller.tokenId !== undefined) headers[IDENTITY_HEADERS.tokenId] = caller.tokenId;
   if (caller.tokenExpiresAt !== undefined) headers[IDENTITY_HEADERS.tokenExpiresAt] = String(caller.tokenExpiresAt);
+  if (caller.sessionId !== undefined) headers[IDENTITY_HEADERS.sessionId] = caller.sessionId;
   return headers;
 }
 

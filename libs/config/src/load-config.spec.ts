@@ -43,6 +43,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads sizes in bytes (units of 1024) and refuses anything else', () => {
+    const sizes = { limit: setting.byteSize('LIMIT', { default: 16 * 1024, description: 'size' }) };
+    expect(['512b', '16kb', '1MB'].map((LIMIT) => loadConfig(sizes, { LIMIT }).limit)).toEqual([512, 16384, 1048576]);
+    expect(loadConfig(sizes, {}).limit).toBe(16384);
+    for (const LIMIT of ['16', '1.5kb', '0b', '-1kb', '1gb']) {
+      expect(() => loadConfig(sizes, { LIMIT })).toThrow(ConfigError);
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig(schema, { DATABASE_URL: 'postgres://h/db', PORT: '' }).port).toBe(3000);
   });

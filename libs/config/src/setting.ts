@@ -57,6 +57,24 @@ export function integer(env: string, options: Options<number> & { min?: number; 
   );
 }
 
+const BYTE_UNITS = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
+
+/** A size such as `16kb` or `1mb` (units of 1024), read as a number of bytes. */
+export function byteSize(env: string, options: Options<number>): Setting<number> {
+  return define(
+    env,
+    'size (b, kb, mb)',
+    (raw) => {
+      const match = /^(\d+)(b|kb|mb)$/i.exec(raw);
+      if (!match) throw new Error(`must be a size such as 512b, 16kb or 1mb, got "${raw}"`);
+      const bytes = Number(match[1]) * BYTE_UNITS[match[2]!.toLowerCase() as keyof typeof BYTE_UNITS];
+      if (bytes < 1 || !Number.isSafeInteger(bytes)) throw new Error(`must be at least 1 byte, got "${raw}"`);
+      return bytes;
+    },
+    options,
+  );
+}
+
 export function port(env: string, options: Options<number>): Setting<number> {
   const parse = integer(env, { ...options, min: 0, max: 65535 }).parse;
   return define(env, 'port', parse, options);

@@ -4,6 +4,11 @@ import { isAmbiguousPath, matchRoute, PUBLIC_ROUTES, resolveRoute } from './inde
 describe('the public route table', () => {
   it.each([
     ['POST', '/auth/login', 'auth', 'public'],
+    ['POST', '/auth/logout', 'auth', 'public'],
+    ['GET', '/auth/sessions', 'auth', 'authenticated'],
+    ['POST', '/auth/logout-all', 'auth', 'authenticated'],
+    ['GET', '/auth/admin/users', 'auth', 'role:admin'],
+    ['POST', '/auth/admin/users/00000000-0000-4000-8000-000000000000/revoke', 'auth', 'role:admin'],
     ['GET', '/.well-known/jwks.json', 'auth', 'public'],
     ['GET', '/api/catalog/products', 'catalog', 'public'],
     ['POST', '/api/catalog/products', 'catalog', 'role:admin'],
@@ -20,6 +25,7 @@ describe('the public route table', () => {
       ['GET', '/healthz'],
       ['GET', '/metrics'],
       ['GET', '/authx'],
+      ['GET', '/internal/revocations'],
       ['GET', '/api/ordersX'],
       ['POST', '/.well-known/jwks.json'],
       // The auth service's credentials check for the session gateway: between services only.

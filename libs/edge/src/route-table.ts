@@ -18,6 +18,10 @@ export interface RouteRule {
  * services stay internal).
  */
 export const PUBLIC_ROUTES: readonly RouteRule[] = [
+  // Before the public /auth rule: the auth service takes the caller of these from the identity headers.
+  { prefix: '/auth/admin', upstream: 'auth', access: { role: 'admin' } },
+  { prefix: '/auth/sessions', upstream: 'auth', access: 'authenticated' },
+  { prefix: '/auth/logout-all', upstream: 'auth', access: 'authenticated' },
   { prefix: '/auth', upstream: 'auth', access: 'public' },
   { prefix: '/.well-known', methods: ['GET', 'HEAD'], upstream: 'auth', access: 'public' },
   { prefix: '/api/catalog', methods: ['GET', 'HEAD'], upstream: 'catalog', access: 'public' },

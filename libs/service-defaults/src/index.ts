@@ -1,5 +1,6 @@
 export { serviceSettings } from './settings';
 export { createLogger, type Logger } from './logger';
+export { type BodyLimits } from './body-limit';
 export {
   createDomainServiceApp,
   createEdgeApp,
@@ -22,4 +23,5 @@ export {
 } from './data-service';
 export { type ReadinessCheck } from './health';
 export { REQUEST_ID_HEADER } from './request-context';
+export { pathOf } from './http-response';
 export { ServiceMetrics } from './metrics';

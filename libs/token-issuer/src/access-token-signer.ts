@@ -13,6 +13,12 @@ export interface SignedAccessToken {
   token: string;
   expiresIn: number;
   jti: string;
+  /**
+   * When it was signed, in milliseconds: its `iat` is this in whole seconds. The issuer keeps it
+   * (per refresh family) so a revocation can say exactly which tokens it covers, which `iat`'s
+   * one-second precision alone cannot.
+   */
+  issuedAtMs: number;
 }
 
 /**
@@ -22,9 +28,11 @@ export interface SignedAccessToken {
 export class AccessTokenSigner {
   constructor(private readonly options: AccessTokenSignerOptions) {}
 
-  sign(key: SigningKey, subject: SubjectClaims): SignedAccessToken {
+  sign(key: SigningKey, subject: SubjectClaims, issuedAtMs = Date.now()): SignedAccessToken {
     const jti = randomUUID();
-    const token = jwt.sign(subjectClaimsToPayload(subject), key.privateKey, {
+    const iat = Math.floor(issuedAtMs / 1000);
+    // jsonwebtoken takes `iat` from the payload when present and counts `expiresIn` from it.
+    const token = jwt.sign({ ...subjectClaimsToPayload(subject), iat }, key.privateKey, {
       algorithm: ACCESS_TOKEN_ALGORITHM,
       keyid: key.kid,
       header: { alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE },
@@ -34,6 +42,6 @@ export class AccessTokenSigner {
       expiresIn: this.options.ttlSeconds,
       jwtid: jti,
     });
-    return { token, expiresIn: this.options.ttlSeconds, jti };
+    return { token, expiresIn: this.options.ttlSeconds, jti, issuedAtMs };
   }
 }

@@ -68,4 +68,28 @@ export const authMigrations: Migration[] = [
       CREATE INDEX login_throttle_last_failure_idx ON login_throttle (last_failure_at);
     `,
   },
+  {
+    id: 4,
+    name: 'revocations: the feed every gateway follows; when each refresh family last issued an access token',
+    // last_issued_at is the exact instant (ms) of the family's latest access token, its `iat` in
+    // whole seconds: a revocation compares it with its cutoff to know which tokens it covers.
+    // seq orders the feed; appends serialize on an advisory lock, so they commit in seq order and a
+    // follower reading "after seq N" can never miss one that commits late.
+    sql: `
+      ALTER TABLE refresh_token_families ADD COLUMN last_rotated_at timestamptz;
+      ALTER TABLE refresh_token_families ADD COLUMN last_issued_at timestamptz;
+      CREATE INDEX refresh_token_families_user_idx ON refresh_token_families (user_id, created_at DESC);
+      CREATE TABLE revocations (
+        seq bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('token', 'session', 'subject')),
+        id text NOT NULL,
+        subject text NOT NULL,
+        issued_until timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX revocations_expires_idx ON revocations (expires_at);
+      CREATE INDEX revocations_subject_idx ON revocations (subject, expires_at);
+    `,
+  },
 ];

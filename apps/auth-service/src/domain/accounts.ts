@@ -33,6 +33,14 @@ export class Accounts {
     return user;
   }
 
+  async findByUsername(username: string): Promise<UserRecord | undefined> {
+    return this.users.findByUsername(username);
+  }
+
+  async exists(userId: string): Promise<boolean> {
+    return (await this.users.findById(userId)) !== undefined;
+  }
+
   async ensureAdmin(username: string, password: string): Promise<void> {
     await this.users.upsertAdmin(username, await this.hasher.hash(password), [USER_ROLE, ADMIN_ROLE]);
   }

@@ -57,3 +57,35 @@ export function parseRefreshToken(input: unknown): string {
   if (token.length === 0 || token.length > 256) throw new ValidationError('refresh_token is malformed');
   return token;
 }
+
+/** The token of an optional `Authorization: Bearer` header (RFC 6750 §2.1); undefined when absent. */
+export function parseOptionalBearer(header: string | undefined): string | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const match = /^Bearer +([A-Za-z0-9_.-]{1,8192}) *$/i.exec(header);
+  if (!match?.[1]) throw new ValidationError('The Authorization header must be "Bearer <access token>"');
+  return match[1];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseUserId(raw: string): string {
+  if (!UUID.test(raw)) throw new ValidationError('The user id must be a UUID');
+  return raw.toLowerCase();
+}
+
+/** `?username=`: exactly one, of a length a username can have. */
+export function parseUsernameQuery(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.length === 0) throw new ValidationError('username is required (once)');
+  if (raw.length > 256 || CONTROL_CHARACTERS.test(raw)) throw new ValidationError('username is malformed');
+  return raw;
+}
+
+/** The feed's query: `after` (a cursor; absent = a full resync) and `waitMs` (long poll, at most 30 s). */
+export function parseFeedQuery(query: Record<string, unknown>): { after: number | undefined; waitMs: number } {
+  const { after, waitMs } = query;
+  if (after !== undefined && (typeof after !== 'string' || !/^\d{1,15}$/.test(after)))
+    throw new ValidationError('after must be a cursor returned by the feed');
+  if (waitMs !== undefined && (typeof waitMs !== 'string' || !/^\d{1,5}$/.test(waitMs) || Number(waitMs) > 30_000))
+    throw new ValidationError('waitMs must be an integer from 0 to 30000');
+  return { after: after === undefined ? undefined : Number(after), waitMs: waitMs === undefined ? 0 : Number(waitMs) };
+}

@@ -1,16 +1,30 @@
 import { Router } from 'express';
+import { principalOf, requireAuth } from '@jwt-msa/claims';
 import type { Accounts } from '../domain/accounts';
-import { parseLogin, parseRefreshToken, parseRegistration } from '../domain/credentials';
+import { parseLogin, parseOptionalBearer, parseRefreshToken, parseRegistration } from '../domain/credentials';
+import type { KeyRing } from '../domain/key-ring';
 import type { LoginThrottle } from '../domain/login-throttle';
+import { verifyPresentedToken } from '../domain/presented-access-token';
 import type { TokenGrants } from '../domain/token-grants';
 import { clientAddress } from './client-address';
 
-/** HTTP adapter only: parse, delegate, answer. */
+export interface AuthRouteOptions {
+  trustedProxyHops: number;
+  keys: KeyRing;
+  /** The token contract, to check an access token sent to logout. */
+  issuer: string;
+  audience: string;
+}
+
+/**
+ * HTTP adapter only: parse, delegate, answer. `/auth/sessions` and `/auth/logout-all` take the
+ * caller from the gateway's identity headers (the gateway's route table authenticates them).
+ */
 export function authRoutes(
   accounts: Accounts,
   grants: TokenGrants,
   throttle: LoginThrottle,
-  { trustedProxyHops }: { trustedProxyHops: number },
+  { trustedProxyHops, keys, issuer, audience }: AuthRouteOptions,
 ): Router {
   const router = Router();
   // Token responses must never be cached (RFC 6749 §5.1).
@@ -37,8 +51,22 @@ export function authRoutes(
   });
 
   router.post('/auth/logout', async (req, res) => {
-    await grants.logout(parseRefreshToken(req.body));
+    const refreshToken = parseRefreshToken(req.body);
+    const accessToken = parseOptionalBearer(req.headers.authorization);
+    const presented =
+      accessToken === undefined ? undefined : verifyPresentedToken(accessToken, keys, { issuer, audience });
+    await grants.logout(refreshToken, presented);
     res.status(204).end();
+  });
+
+  router.post('/auth/logout-all', requireAuth(), async (_req, res) => {
+    await grants.revokeUser(principalOf(res).userId, 'logout-all');
+    res.status(204).end();
+  });
+
+  router.get('/auth/sessions', requireAuth(), async (_req, res) => {
+    const caller = principalOf(res);
+    res.json({ sessions: await grants.sessionsOf(caller.userId, caller.sessionId) });
   });
   return router;
 }

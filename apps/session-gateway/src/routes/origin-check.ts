@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { HttpError } from '@jwt-msa/http-errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -10,12 +10,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * request without one is not a browser's cross-site request (curl, the demo) and passes; the
  * opaque `Origin: null` (sandboxed frames, some redirects) does not.
  */
-export function originCheck({ allowed, secure }: { allowed: readonly string[]; secure: boolean }): RequestHandler {
-  return (req, _res, next) => {
+export function originCheck({
+  allowed,
+  secure,
+}: {
+  allowed: readonly string[];
+  secure: boolean;
+}): (req: IncomingMessage) => void {
+  return (req) => {
     const origin = req.headers.origin;
-    if (SAFE_METHODS.has(req.method) || origin === undefined) return next();
+    if (SAFE_METHODS.has(req.method ?? 'GET') || origin === undefined) return;
     const own = `${secure ? 'https' : 'http'}://${req.headers.host ?? ''}`;
     const permitted = allowed.length > 0 ? allowed.includes(origin) : origin === own;
-    next(permitted ? undefined : new HttpError(403, 'origin_not_allowed', 'Requests from this origin are not allowed'));
+    if (!permitted) throw new HttpError(403, 'origin_not_allowed', 'Requests from this origin are not allowed');
   };
 }

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '@jwt-msa/http-errors';
 
 export const SESSION_COOKIE = 'sid';
@@ -47,12 +47,11 @@ export function sessionIdFromCookieHeader(header: string | undefined): string | 
  * Reads the session cookie into `res.locals.sessionId` and removes the Cookie header from what is
  * forwarded: the id is a bearer credential, and no service needs it.
  */
-export const readSessionCookie: RequestHandler = (req, res, next) => {
+export function readSessionCookie(req: IncomingMessage, res: ServerResponse): void {
   const sessionId = sessionIdFromCookieHeader(req.headers.cookie);
   delete req.headers.cookie;
   if (sessionId !== undefined) res.locals.sessionId = sessionId;
-  next();
-};
+}
 
 export interface CookieOptions {
   secure: boolean;
