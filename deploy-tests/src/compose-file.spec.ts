@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { composeFile, readText, root } from './workspace';
-import { SERVICE_NAMES } from '@jwt-msa/topology';
+import { DEPLOYED_SERVICE_NAMES } from '@jwt-msa/topology';
 
 /**
  * docker-compose.yml, the Dockerfile and the secrets' handling, offline (the real run is
@@ -26,8 +26,8 @@ const compose = composeFile() as {
   networks: Record<string, { internal?: boolean; driver_opts?: Record<string, string> } | null>;
   secrets: Record<string, { file: string }>;
 };
-/** Compose names each app of the service list by its short name. */
-const NODE_SERVICES = SERVICE_NAMES;
+/** Compose names each app of the service list by its short name (the counter-examples: under a profile, not checked here yet). */
+const NODE_SERVICES = DEPLOYED_SERVICE_NAMES;
 
 describe('docker-compose.yml', () => {
   it('works with Compose v1 and v2: no version or name key, no container_name (so --scale works)', () => {

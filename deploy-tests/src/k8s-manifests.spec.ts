@@ -3,7 +3,7 @@ import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2';
 import type { Container, EnvVar, PodSpec, Service } from 'kubernetes-types/core/v1';
 import type { Ingress, NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
-import { SERVICE_NAMES, SERVICES } from '@jwt-msa/topology';
+import { DEPLOYED_SERVICE_NAMES, SERVICES } from '@jwt-msa/topology';
 import { label, typeCheck } from './k8s-types';
 import { canConnect, selects, type NetworkPeer } from './network-policy';
 import { kustomize, overlays, printedSecrets, readText, type K8sObject, type Overlay } from './workspace';
@@ -15,9 +15,11 @@ import { kustomize, overlays, printedSecrets, readText, type K8sObject, type Ove
  * budgets, network policies, Secrets only by reference).
  */
 const NAMESPACE = 'jwt-msa';
-/** Every app of the service list is deployed; the data services each reach a database of their own. */
-const APPS = SERVICE_NAMES.map((name) => SERVICES[name].app);
-const DATA_SERVICES = SERVICE_NAMES.filter((name) => SERVICES[name].kind === 'data').map((name) => SERVICES[name].app);
+/** Every app of the service list but the counter-examples is deployed; the data services each reach a database of their own. */
+const APPS = DEPLOYED_SERVICE_NAMES.map((name) => SERVICES[name].app);
+const DATA_SERVICES = DEPLOYED_SERVICE_NAMES.filter((name) => SERVICES[name].kind === 'data').map(
+  (name) => SERVICES[name].app,
+);
 const productionDbEnv = Object.fromEntries(
   DATA_SERVICES.map((s) => [
     `${s.replace('-service', '').toUpperCase()}_DATABASE_URL`,

@@ -1,5 +1,6 @@
 import {
   callsOf,
+  DEPLOYED_SERVICE_NAMES,
   EDGE_NAMES,
   isServiceName,
   SERVICE_NAMES,
@@ -13,6 +14,7 @@ describe('the service list', () => {
     expect(EDGE_NAMES).toEqual(['gateway', 'session-gateway']);
     expect(UPSTREAM_NAMES).toEqual(['auth', 'catalog', 'orders', 'profile']);
     expect([...UPSTREAM_NAMES, ...EDGE_NAMES].sort()).toEqual([...SERVICE_NAMES].sort());
+    expect(SERVICE_NAMES.filter((name) => !DEPLOYED_SERVICE_NAMES.includes(name))).toEqual(['session-gateway']);
   });
 
   it('gives every data service a database of its own', () => {

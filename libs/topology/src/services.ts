@@ -20,6 +20,8 @@ export interface ServiceEntry {
    * so stopping the session store stops nothing else (the session gateway's postgres store).
    */
   readonly sessionDatabase?: string;
+  /** Built to be measured against (the session gateway), not part of a default deployment. */
+  readonly counterExample?: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export const SERVICES = {
   orders: { app: 'orders-service', kind: 'data', database: 'orders', calls: ['catalog'] },
   profile: { app: 'profile-service', kind: 'data', database: 'profile' },
   gateway: { app: 'gateway', kind: 'edge' },
-  'session-gateway': { app: 'session-gateway', kind: 'edge', sessionDatabase: 'sessions' },
+  'session-gateway': { app: 'session-gateway', kind: 'edge', sessionDatabase: 'sessions', counterExample: true },
 } as const satisfies Record<string, ServiceEntry>;
 
 export type ServiceName = keyof typeof SERVICES;
@@ -65,3 +67,6 @@ export function callsOf(name: ServiceName): UpstreamName[] {
 export function upstreamUrlsVariable(name: UpstreamName): `${Uppercase<UpstreamName>}_SERVICE_URLS` {
   return `${name.toUpperCase() as Uppercase<UpstreamName>}_SERVICE_URLS`;
 }
+
+/** The services a default deployment runs: every one but the counter-examples (compose runs those under a profile). */
+export const DEPLOYED_SERVICE_NAMES = SERVICE_NAMES.filter((name) => !(SERVICES[name] as ServiceEntry).counterExample);
