@@ -17,7 +17,7 @@ export interface BenchArgs {
   memoryS: number;
   /** Synthetic entries pushed through a VerifiedTokenCache alone (memory bound check). */
   memoryEntries: number;
-  /** Connections of the session-store gateway's PostgreSQL pool. */
+  /** Connections of the session gateway's PostgreSQL pool (DATABASE_POOL_SIZE). */
   sessionPool: number;
   /** Where latest.json and latest.svg go. */
   outDir: string;
@@ -41,7 +41,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --flood-share F      share of requests with an unknown kid in the flood scenario (default 0.1)
   --memory S           seconds of distinct-token load while the gateway's RSS is sampled (default 8; 0 = skip)
   --memory-entries N   synthetic entries pushed through VerifiedTokenCache alone (default 1000000; 0 = skip)
-  --session-pool N     PostgreSQL connections of the session-store gateway (default 10)
+  --session-pool N     PostgreSQL connections of the session gateway (default 10)
   --only a,b           run only these scenario ids
   --gateway-node-arg X a node flag for the gateway processes, repeatable (e.g. --cpu-prof)
   --gateway-bundle F   the gateway bundle to run (default dist/apps/gateway/main.js)

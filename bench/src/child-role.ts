@@ -1,6 +1,6 @@
 /**
- * Helpers for the bench's own child processes (stand-in upstream, plain proxy, session-store
- * gateway, cache memory probe): each is this same bundle started with `--role <name>`, reports
+ * Helpers for the bench's own child processes (stand-in upstream, plain proxy, cache memory
+ * probe): each is this same bundle started with `--role <name>`, reports
  * over IPC, and never outlives the bench process.
  */
 

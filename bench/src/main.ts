@@ -5,20 +5,18 @@ import { reportToParent } from './child-role';
 import { runPeerExpressJwt } from './peer-express-jwt';
 import { runPlainProxy } from './plain-proxy';
 import { runBench } from './run-bench';
-import { runSessionStoreGateway } from './session-store-gateway';
 import { SIGN_WORKER_ROLE, signTokens, type SignJob } from './tokens';
 import { runUpstream } from './upstream';
 
 /**
  * One bundle, several roles: `npm run bench` (the orchestrator), and the processes and threads it
- * starts from this same file: `--role upstream | plain-proxy | peer-express-jwt | session-gateway | cache-memory`,
+ * starts from this same file: `--role upstream | plain-proxy | peer-express-jwt | cache-memory`,
  * and token-signing worker threads.
  */
 const ROLES: Record<string, () => Promise<void>> = {
   upstream: runUpstream,
   'plain-proxy': runPlainProxy,
   'peer-express-jwt': runPeerExpressJwt,
-  'session-gateway': runSessionStoreGateway,
   'cache-memory': async () => {
     await runCacheMemory();
     process.exit(0);

@@ -41,7 +41,11 @@ describe('request plans', () => {
       'Bearer cached',
       'Bearer flood-2',
     ]);
-    expect(tokensOf(plans.planFor('session-store')(1))).toEqual(['Session s1']);
+    expect(
+      plans
+        .planFor('session-store')(1)
+        .map((request) => request.headers['cookie']),
+    ).toEqual(['sid=s1']);
     expect(() =>
       new RequestPlans(tokens, [], { connections: 2, floodShare: 0.1 }).firstRequest('session-store'),
     ).toThrow('scenario "session-store" has no request to send');

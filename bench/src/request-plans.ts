@@ -63,7 +63,7 @@ export class RequestPlans {
         (c) =>
           sliceFor(sessionIds, c, Math.ceil(SESSIONS / SESSIONS_PER_CONNECTION)).map((id) => ({
             path: PROTECTED_PATH,
-            headers: { authorization: `Session ${id}` },
+            headers: { cookie: `sid=${id}` },
           })),
       ],
       ['plain-proxy', cached],

@@ -29,7 +29,7 @@ import { measureRounds, warmUp } from './rounds';
 import { RunResources } from './run-resources';
 import { checkTargetsAnswer } from './sanity-check';
 import { selectScenarioIds, targetsOf } from './scenarios';
-import { startSessionStore } from './session-store';
+import { seedSessions, startSessionStore } from './session-store';
 import { existingGatewayBundle, startTargets } from './start-targets';
 import { startStopwatch } from './stopwatch';
 import { ScenarioSummaries } from './summaries';
@@ -62,6 +62,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     const jwks = await startJwksStandIn([keys.issuer.publicJwk]);
     resources.closeAtEnd(() => jwks.close());
     const targets = await startTargets({ args, gatewayBundle, bundleFile, workDir, children, jwks, store, needed });
+    if (store) await seedSessions(store);
     const jwksFetchesAtStartUp = jwks.hits.length;
     const plans = new RequestPlans(tokens, store?.sessionIds ?? [], args);
     await checkTargetsAnswer(scenarioIds, targets, plans, children);

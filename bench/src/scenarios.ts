@@ -47,10 +47,10 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   },
   {
     id: 'session-store',
-    label: 'session-store gateway (PostgreSQL per request)',
+    label: 'session gateway (PostgreSQL per request)',
     kind: 'session',
     target: 'session-gateway',
-    description: `GET ${PROTECTED_PATH} with "Authorization: Session <id>": bench-only express gateway, one indexed PostgreSQL lookup per request`,
+    description: `GET ${PROTECTED_PATH} with a "sid" cookie: apps/session-gateway (the counter-example) with SESSION_STORE=postgres, one indexed lookup per request`,
   },
   {
     id: 'jwt-flood',

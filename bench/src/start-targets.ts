@@ -92,15 +92,7 @@ export async function startTargets(setup: TargetSetup): Promise<RunningTargets> 
         JWKS_URL: `${setup.jwks.url}/.well-known/jwks.json`,
       }).then(started('peer-express-jwt')),
     );
-  if (store)
-    starting.push(
-      startBenchRole(setup, 'session-gateway', {
-        UPSTREAM_URL: upstream.origin,
-        DATABASE_URL: store.databaseUrl,
-        SESSION_POOL_SIZE: String(args.sessionPool),
-        LOG_LEVEL: 'warn',
-      }).then(started('session-gateway')),
-    );
+  if (store) starting.push(startSessionGateway(setup, store, upstream).then(started('session-gateway')));
   await Promise.all(starting);
   return targets;
 }
@@ -108,7 +100,7 @@ export async function startTargets(setup: TargetSetup): Promise<RunningTargets> 
 /** A stand-in from this bench's bundle (`--role <name>`), which reports its port over IPC when ready. */
 async function startBenchRole(
   setup: TargetSetup,
-  role: 'upstream' | 'plain-proxy' | 'peer-express-jwt' | 'session-gateway',
+  role: 'upstream' | 'plain-proxy' | 'peer-express-jwt',
   env: Record<string, string>,
 ): Promise<TargetAddress> {
   const { message } = await setup.children.startAndWait({
@@ -119,6 +111,51 @@ async function startBenchRole(
     logFile: path.join(setup.workDir, `${role}.log`),
   });
   return { origin: `http://127.0.0.1:${message.port}`, name: role };
+}
+
+/**
+ * The session gateway with the postgres store, as in production but for its logins (the bench
+ * seeds the sessions itself, so its credentials check is never called).
+ */
+async function startSessionGateway(
+  setup: TargetSetup,
+  store: SessionStore,
+  upstream: TargetAddress,
+): Promise<TargetAddress> {
+  const { args, children } = setup;
+  // Beside this bench's bundle (dist/bench/main.js): where `npm run bench` builds apps/session-gateway.
+  const bundle = path.resolve(path.dirname(setup.bundleFile), '..', 'apps', 'session-gateway', 'main.js');
+  if (!existsSync(bundle))
+    throw new Error(
+      `${bundle} is missing: build it with "node tools/build-app.mjs session-gateway" (npm run bench does)`,
+    );
+  const name = 'session-gateway';
+  const [port, adminPort] = [await getFreePort(), await getFreePort()];
+  children.start({
+    name,
+    file: bundle,
+    logFile: path.join(setup.workDir, `${name}.log`),
+    env: minimalEnv({
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ADMIN_PORT: String(adminPort),
+      INSTANCE_ID: name,
+      LOG_LEVEL: 'warn',
+      SESSION_STORE: 'postgres',
+      DATABASE_URL: store.databaseUrl,
+      DATABASE_POOL_SIZE: String(args.sessionPool),
+      CREDENTIALS_CHECK_SECRET: 'bench-never-logs-in-through-the-session-gateway',
+      AUTH_SERVICE_URLS: setup.jwks.url,
+      CATALOG_SERVICE_URLS: upstream.origin,
+      ORDERS_SERVICE_URLS: upstream.origin,
+      PROFILE_SERVICE_URLS: upstream.origin,
+    }),
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/readyz`, 30_000, () => children.isRunning(name)).catch((error: Error) => {
+    throw new Error(`${error.message}\n${children.logTail(name)}`);
+  });
+  return { origin, name, adminOrigin: `http://127.0.0.1:${adminPort}` };
 }
 
 /** A real gateway bundle, configured by env as in production, ready when /readyz answers. */

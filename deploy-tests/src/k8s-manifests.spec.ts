@@ -3,7 +3,7 @@ import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2';
 import type { Container, EnvVar, PodSpec, Service } from 'kubernetes-types/core/v1';
 import type { Ingress, NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
-import { SERVICE_NAMES, SERVICES, type ServiceEntry, type ServiceName } from '@jwt-msa/topology';
+import { DEPLOYED_SERVICE_NAMES, SERVICES, type ServiceEntry, type ServiceName } from '@jwt-msa/topology';
 import { label, typeCheck } from './k8s-types';
 import { canConnect, selects, type NetworkPeer } from './network-policy';
 import {
@@ -24,19 +24,23 @@ import {
  */
 const NAMESPACE = 'jwt-msa';
 /**
- * Every app of the service list is deployed, except the optional static ones (the console: only
+ * Every app of the service list but the counter-examples is deployed, except the optional static ones (the console: only
  * where an overlay adds it); the data services each reach a database of their own.
  */
-const APPS = SERVICE_NAMES.filter((name) => SERVICES[name].kind !== 'static').map((name) => SERVICES[name].app);
-const DATA_SERVICES = SERVICE_NAMES.filter((name) => SERVICES[name].kind === 'data').map((name) => SERVICES[name].app);
+const APPS = DEPLOYED_SERVICE_NAMES.filter((name) => SERVICES[name].kind !== 'static').map(
+  (name) => SERVICES[name].app,
+);
+const DATA_SERVICES = DEPLOYED_SERVICE_NAMES.filter((name) => SERVICES[name].kind === 'data').map(
+  (name) => SERVICES[name].app,
+);
 const entry = (name: ServiceName): ServiceEntry => SERVICES[name];
 /**
  * Services that run as many replicas as the load asks for: every kind but `static` (files only,
  * one replica, which says so in its Deployment). Derived from the service list, so a service added
  * there is held to everything below the moment it is deployed.
  */
-const SCALED = SERVICE_NAMES.filter((name) => entry(name).kind !== 'static');
-const STATIC = SERVICE_NAMES.filter((name) => entry(name).kind === 'static');
+const SCALED = DEPLOYED_SERVICE_NAMES.filter((name) => entry(name).kind !== 'static');
+const STATIC = DEPLOYED_SERVICE_NAMES.filter((name) => entry(name).kind === 'static');
 /** Where a service's /metrics is: on its own port, or (an edge) on the internal admin port. */
 const metricsPort = (name: ServiceName) => (entry(name).kind === 'edge' ? 'admin' : 'http');
 const SINGLE_REPLICA = 'jwt-msa.example.com/single-replica';
@@ -358,7 +362,7 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
       ]).toEqual([app, false]);
     }
     // Every kind of the service list is one of the two cases above.
-    expect([...SCALED, ...STATIC].sort()).toEqual([...SERVICE_NAMES].sort());
+    expect([...SCALED, ...STATIC].sort()).toEqual([...DEPLOYED_SERVICE_NAMES].sort());
   });
 
   it('with k8s/components/monitoring: scrape annotations on every pod, and the scraper admitted to /metrics only', () => {

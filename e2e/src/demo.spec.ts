@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
@@ -7,8 +9,14 @@ import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 const DEMO = path.resolve(__dirname, '..', '..', 'dist', 'tools', 'demo', 'main.js');
 
 describe('npm run demo', () => {
-  it('shows the token, the replicas, the counted state and what survives a replica and an auth outage', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [DEMO, '--calls', '15'], { timeout: 110_000 });
+  it('shows the token, the replicas, the counted state, what survives a replica and an auth outage, and sessions vs JWT', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'demo-json-'));
+    const json = path.join(dir, 'figures.json');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [DEMO, '--calls', '15', '--compare-calls', '100', '--json', json],
+      { timeout: 230_000 },
+    );
     expect(stdout).toContain('Header    {"alg":"RS256","typ":"at+jwt","kid":"');
     expect(stdout).toMatch(/registered {2}sub {2}"[0-9a-f-]{36}"/);
     expect(stdout).toContain(`public      ${IS_ADMIN_CLAIM} = false`);
@@ -22,5 +30,25 @@ describe('npm run demo', () => {
     );
     expect(stdout).toMatch(/POST \/auth\/login: 503 \{"error":"upstream_unavailable"/);
     expect(stdout).toContain('Started auth again; POST /auth/login: 200');
-  });
+    // The short version of the comparison: 100 calls per mode, figures measured, beside the plan's.
+    expect(stdout).toContain('Every figure measured is the one the plan predicts');
+    expect(stdout).toContain('shared-store: with the session store stopped, 10 of 10 calls failed');
+    const { sessionsVsJwt } = JSON.parse(await readFile(json, 'utf8')) as { sessionsVsJwt: unknown[] };
+    await rm(dir, { recursive: true, force: true });
+    const figures = (failed: number, storeQueries: number, logins: number, copiesPerLogin: number) => ({
+      requests: 100,
+      failed,
+      storeQueries,
+      logins,
+      copiesPerLogin,
+      replicaKilled: true,
+    });
+    expect(sessionsVsJwt).toEqual([
+      { mode: 'jwt', ...figures(0, 0, 1, 0) },
+      { mode: 'memory-round-robin', ...figures(100, 100, 101, 0) },
+      { mode: 'memory-sticky', ...figures(1, 100, 2, 0) },
+      { mode: 'replicated', ...figures(0, 100, 1, 2) },
+      { mode: 'shared-store', ...figures(0, 100, 1, 0) },
+    ]);
+  }, 240_000);
 });

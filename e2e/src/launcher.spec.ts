@@ -132,6 +132,20 @@ describe('npm start (the local launcher)', () => {
         })
       ).status,
     ).toBe(201);
+    // The counter-example beside it: a session gateway ten ports up, its sessions on a PostgreSQL of their own.
+    const sessionGateway = `http://localhost:${gatewayPort + 10}`;
+    expect(text).toContain(`COUNTER-EXAMPLE  session gateway ${sessionGateway}`);
+    expect(file.sessionGateways.map((gateway) => gateway.url)).toEqual([sessionGateway]);
+    expect(file.sessionStore?.port).not.toBe(file.postgres.port);
+    const sessionLogin = await fetch(`${sessionGateway}/session/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'carol', password: 'carol-password' }),
+    });
+    expect(sessionLogin.status).toBe(200);
+    const sid = /^sid=[^;]+/.exec(sessionLogin.headers.get('set-cookie') ?? '')![0];
+    expect((await fetch(`${sessionGateway}/api/orders`, { headers: { cookie: sid } })).status).toBe(200);
+    expect((await fetch(`${sessionGateway}/api/orders`)).status).toBe(401);
     const adminPassword = (await readFile(path.join(dataDir, 'admin-password'), 'utf8')).trim();
 
     // A second cluster beside the first, as the README says: its own data dir and gateway port.

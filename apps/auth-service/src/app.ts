@@ -17,6 +17,7 @@ import { Revocations } from './domain/revocations';
 import { TokenGrants } from './domain/token-grants';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
+import { credentialsCheckRoutes } from './routes/credentials-check-routes';
 import { discoveryRoutes } from './routes/discovery-routes';
 import { revocationFeedRoutes } from './routes/revocation-feed-routes';
 
@@ -70,6 +71,10 @@ export const authService = dataService({
           audience: config.audience,
         }),
         adminRoutes(accounts, grants),
+        credentialsCheckRoutes(accounts, throttle, {
+          secret: config.credentialsCheckSecret,
+          trustedProxyHops: config.trustedProxyHops,
+        }),
         revocationFeedRoutes(feed, config.revocationFeedSecret),
       ),
       readiness: {

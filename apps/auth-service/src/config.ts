@@ -119,6 +119,14 @@ export const authSettings = {
     secret: true,
     description: 'Password of ADMIN_USERNAME.',
   }),
+  credentialsCheckSecret: setting.string('CREDENTIALS_CHECK_SECRET', {
+    default: '',
+    defaultLabel: '(unset: no such endpoint)',
+    pattern: /^.{32,}$/,
+    secret: true,
+    description:
+      'Shared with the session gateway (the counter-example): when set, `POST /internal/credentials/check` answers who a username and password belong to (no tokens) to a caller presenting it as a bearer value. No gateway routes that path. At least 32 characters.',
+  }),
 };
 
 export type AuthConfig = DataServiceConfig<typeof authSettings, Record<never, never>>;

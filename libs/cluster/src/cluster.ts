@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { getFreePort, startLocalPostgres, type LocalPostgres } from '@jwt-msa/local-postgres';
@@ -21,6 +22,12 @@ export interface ClusterOptions {
   dataDir: string;
   /** The first gateway's port; further gateway replicas take the ports after it. 0 = any free port. */
   gatewayPort: number;
+  /**
+   * The first session gateway's port (the counter-example, with the postgres store on a
+   * PostgreSQL server of its own); further replicas take the ports after it. 0 = any free port;
+   * absent = no session gateway.
+   */
+  sessionGatewayPort?: number;
   scale?: Partial<Record<ServiceName, number>>;
   admin?: { username: string; password: string };
   logLevel?: string;
@@ -37,8 +44,14 @@ export interface LocalCluster {
   /** Its internal listener: /metrics, /replicas, /replicas/<service>/metrics. */
   adminUrl: string;
   /** Every gateway replica, in port order. */
-  gateways: ReadonlyArray<{ name: string; url: string; adminUrl: string }>;
+  gateways: ReadonlyArray<EdgeReplica>;
+  /** Every session gateway replica (the counter-example), in port order; none unless asked for. */
+  sessionGateways: ReadonlyArray<EdgeReplica>;
   postgres: LocalPostgres;
+  /** The session gateways' own PostgreSQL (the shared session table), when they run. */
+  sessionStore: LocalPostgres | undefined;
+  /** What the auth replicas accept from a session gateway at its credentials check. */
+  credentialsCheckSecret: string;
   instances: Instance[];
   /** What was started, as written to `<dataDir>/cluster.json`. */
   file: ClusterFile;
@@ -51,12 +64,17 @@ export interface LocalCluster {
   stop(): Promise<void>;
 }
 
+type EdgeReplica = { name: string; url: string; adminUrl: string };
+
 /** Where `nx build` puts each app's bundle; this file sits three levels below the repo root in src and dist alike. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const bundleOf = (service: ServiceName) => path.join(REPO_ROOT, 'dist', 'apps', SERVICES[service].app, 'main.js');
+export const bundleOf = (service: ServiceName): string =>
+  path.join(REPO_ROOT, 'dist', 'apps', SERVICES[service].app, 'main.js');
 const databaseOf = (service: ServiceName): string | undefined => (SERVICES[service] as ServiceEntry).database;
 const isEdge = (service: ServiceName) => SERVICES[service].kind === 'edge';
 const isStatic = (service: ServiceName) => SERVICES[service].kind === 'static';
+const sessionDatabaseOf = (service: ServiceName): string | undefined =>
+  (SERVICES[service] as ServiceEntry).sessionDatabase;
 const MAX_REPLICAS = 10;
 
 /**
@@ -73,13 +91,30 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
     ...(options.onPostgresLog && { onLog: options.onPostgresLog }),
   });
   const instances: Instance[] = [];
+  let sessionStore: LocalPostgres | undefined;
+  const withSessions = options.sessionGatewayPort !== undefined;
+  /** The services this cluster runs: every one, the session gateways only when asked for. */
+  const runs = (service: ServiceName) => withSessions || !sessionDatabaseOf(service);
   try {
     for (const service of SERVICE_NAMES) {
       const database = databaseOf(service);
       if (database) await postgres.ensureDatabase(database);
     }
+    const sessionDatabases = SERVICE_NAMES.filter(runs).flatMap((service) => sessionDatabaseOf(service) ?? []);
+    if (sessionDatabases.length > 0) {
+      sessionStore = await startLocalPostgres({
+        dataDir: path.join(options.dataDir, 'sessions-postgres'),
+        ...(options.onPostgresLog && { onLog: options.onPostgresLog }),
+      });
+      for (const database of sessionDatabases) await sessionStore.ensureDatabase(database);
+    }
+    const credentialsCheckSecret = randomBytes(32).toString('base64url');
     const replicaCount = (service: ServiceName) => Math.min(MAX_REPLICAS, Math.max(1, options.scale?.[service] ?? 1));
     const firstGatewayPort = options.gatewayPort || (await getFreePort());
+    const firstSessionGatewayPort = withSessions ? options.sessionGatewayPort || (await getFreePort()) : 0;
+    /** Edges listen where people reach them: the gateway port (or the session gateway's), and the ones after it. */
+    const edgePort = (service: ServiceName, replica: number) =>
+      (sessionDatabaseOf(service) ? firstSessionGatewayPort : firstGatewayPort) + replica;
     const gatewayUrl = `http://localhost:${firstGatewayPort}`;
     const shared = { JWT_ISSUER: gatewayUrl, LOG_LEVEL: options.logLevel ?? 'info' };
     const bootstrapAdmin = options.admin && {
@@ -94,10 +129,18 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
     /** What a replica of each service is told: where its database is, and the services it calls. */
     const envOf = (service: ServiceName): Record<string, string> => {
       const database = databaseOf(service);
+      const sessionDatabase = sessionDatabaseOf(service);
       const callees = isEdge(service) ? UPSTREAM_NAMES : callsOf(service);
       return {
         ...shared,
         ...(database && { DATABASE_URL: postgres.url(database) }),
+        ...(sessionDatabase &&
+          sessionStore && {
+            SESSION_STORE: 'postgres',
+            DATABASE_URL: sessionStore.url(sessionDatabase),
+          }),
+        // The session gateway's logins go through the issuer's internal credentials check.
+        ...((service === 'auth' || sessionDatabase) && { CREDENTIALS_CHECK_SECRET: credentialsCheckSecret }),
         ...Object.fromEntries(callees.map((callee) => [upstreamUrlsVariable(callee), urlsOf(callee)])),
         ...(isEdge(service) && { ADMIN_PORT: '0' }),
         // A static service's figures come from every replica: it finds them in the file written below.
@@ -110,15 +153,14 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
 
     const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
     for (const phase of startPhases()) {
-      const started = phase.flatMap((service) =>
+      const started = phase.filter(runs).flatMap((service) =>
         Array.from({ length: replicaCount(service) }, (_, i) => {
           const name = `${service}-${i + 1}`;
           const instance = new Instance({
             name,
             service,
             bundle: bundleOf(service),
-            // Edges listen where people reach them: the gateway port, and the ones after it.
-            ...(isEdge(service) && { port: firstGatewayPort + i }),
+            ...(isEdge(service) && { port: edgePort(service, i) }),
             env: envOf(service),
             logFile: path.join(logsDir, `${name}.log`),
             onLine: options.onLine ?? (() => undefined),
@@ -131,18 +173,22 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
       await Promise.all(started.map((instance) => instance.waitUntilReady(readyTimeoutMs)));
     }
 
-    const gateways = instances
-      .filter((instance) => isEdge(instance.service))
-      .map((instance) => ({
-        name: instance.name,
-        url: `http://localhost:${instance.port}`,
-        adminUrl: instance.adminUrl!,
-      }));
+    const edgeReplicas = (sessions: boolean): EdgeReplica[] =>
+      instances
+        .filter((instance) => isEdge(instance.service) && Boolean(sessionDatabaseOf(instance.service)) === sessions)
+        .map((instance) => ({
+          name: instance.name,
+          url: `http://localhost:${instance.port}`,
+          adminUrl: instance.adminUrl!,
+        }));
+    const gateways = edgeReplicas(false);
+    const sessionGateways = edgeReplicas(true);
     const file = await writeClusterFile(options.dataDir, {
       startedAt: new Date().toISOString(),
       launcherPid: process.pid,
       dataDir: options.dataDir,
       gateways,
+      sessionGateways,
       replicas: Object.fromEntries(
         SERVICE_NAMES.map((service) => [
           service,
@@ -150,6 +196,8 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
         ]),
       ) as ClusterFile['replicas'],
       postgres: { port: postgres.port },
+      sessionStore: sessionStore ? { port: sessionStore.port } : null,
+      credentialsCheckSecret,
       databases: Object.fromEntries(
         SERVICE_NAMES.flatMap((service) => {
           const database = databaseOf(service);
@@ -172,15 +220,18 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
       gatewayUrl,
       adminUrl: gateways[0]!.adminUrl,
       gateways,
+      sessionGateways,
       postgres,
+      sessionStore,
+      credentialsCheckSecret,
       instances,
       file,
       replicasOf: (service) => instances.filter((instance) => instance.service === service),
       onReplicaExit: (listener) => void exitListeners.push(listener),
-      stop: () => (stopping ??= stopAll(instances, postgres)),
+      stop: () => (stopping ??= stopAll(instances, postgres, sessionStore)),
     };
   } catch (error) {
-    await stopAll(instances, postgres);
+    await stopAll(instances, postgres, sessionStore);
     throw error;
   }
 }
@@ -206,11 +257,11 @@ function startPhases(): ServiceName[][] {
   return phases;
 }
 
-/** Edges first (no new traffic), then the services, then the database. */
-async function stopAll(instances: Instance[], postgres: LocalPostgres): Promise<void> {
+/** Edges first (no new traffic), then the services, then the databases. */
+async function stopAll(instances: Instance[], postgres: LocalPostgres, sessionStore?: LocalPostgres): Promise<void> {
   await Promise.all(instances.filter((i) => isEdge(i.service)).map((i) => i.stop()));
   await Promise.all(instances.filter((i) => !isEdge(i.service)).map((i) => i.stop()));
-  await postgres.stop();
+  await Promise.all([postgres.stop(), sessionStore?.stop()]);
 }
 
 export { describeExit };

@@ -33,6 +33,8 @@ describe('the public route table', () => {
       ['POST', '/.well-known/jwks.json'],
       ['POST', '/console/app.js'],
       ['GET', '/consoles'],
+      // The auth service's credentials check for the session gateway: between services only.
+      ['POST', '/internal/credentials/check'],
     ] as const) {
       expect([method, path, matchRoute(PUBLIC_ROUTES, method, path)]).toEqual([method, path, undefined]);
     }

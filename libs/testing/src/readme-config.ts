@@ -20,7 +20,8 @@ export const SHARED_CONFIG_SECTIONS: ReadonlyArray<{ id: string; title: string; 
   { id: 'service', title: 'Every service', schema: serviceSettings },
   {
     id: 'database',
-    title: 'Every service that owns a database (auth, catalog, orders, profile)',
+    title:
+      'Every service that owns a database (auth, catalog, orders, profile; the session gateway with SESSION_STORE=postgres)',
     schema: databaseSettings,
   },
   { id: 'token-contract', title: 'The token contract (auth, gateway, domain services)', schema: tokenContractSettings },
@@ -36,10 +37,10 @@ export const SHARED_CONFIG_SECTIONS: ReadonlyArray<{ id: string; title: string; 
   },
   {
     id: 'upstream-replicas',
-    title: 'Every service that calls another (gateway, orders): its replicas',
+    title: 'Every service that calls another (gateways, orders): its replicas',
     schema: upstreamPoolSettings,
   },
-  { id: 'edge', title: 'Every edge (gateway)', schema: without(edgeSettings, upstreamPoolSettings) },
+  { id: 'edge', title: 'Every edge (gateway, session gateway)', schema: without(edgeSettings, upstreamPoolSettings) },
 ];
 
 const shared = new Set<unknown>(SHARED_CONFIG_SECTIONS.flatMap((section) => Object.values(section.schema)));

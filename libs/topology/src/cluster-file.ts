@@ -12,8 +12,14 @@ export interface ClusterFile {
   launcherPid: number;
   dataDir: string;
   gateways: Array<{ name: string; url: string; adminUrl: string }>;
+  /** The session gateways (the counter-example), when started; they are not in `gateways`. */
+  sessionGateways: Array<{ name: string; url: string; adminUrl: string }>;
   replicas: Record<ServiceName, Array<{ name: string; url: string; pid: number }>>;
   postgres: { port: number };
+  /** The session gateways' own PostgreSQL (their session table), when they run. */
+  sessionStore: { port: number } | null;
+  /** The auth replicas' credentials-check secret, for session gateways started beside this cluster. */
+  credentialsCheckSecret: string;
   /** Each data service's database, as its replicas reach it (with the password). */
   databases: Partial<Record<ServiceName, string>>;
 }

@@ -1,5 +1,6 @@
 import {
   callsOf,
+  DEPLOYED_SERVICE_NAMES,
   EDGE_NAMES,
   isOptionalUpstream,
   isServiceName,
@@ -11,9 +12,10 @@ import {
 
 describe('the service list', () => {
   it('splits the services into edges and the upstreams they route to', () => {
-    expect(EDGE_NAMES).toEqual(['gateway']);
+    expect(EDGE_NAMES).toEqual(['gateway', 'session-gateway']);
     expect(UPSTREAM_NAMES).toEqual(['auth', 'catalog', 'orders', 'profile', 'console']);
     expect([...UPSTREAM_NAMES, ...EDGE_NAMES].sort()).toEqual([...SERVICE_NAMES].sort());
+    expect(SERVICE_NAMES.filter((name) => !DEPLOYED_SERVICE_NAMES.includes(name))).toEqual(['session-gateway']);
   });
 
   it('gives every data service a database of its own', () => {

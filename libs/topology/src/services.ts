@@ -1,7 +1,8 @@
 /**
  * What a service is to the rest of the system:
  * - `data`: a domain or issuer service that owns a PostgreSQL database of its own;
- * - `edge`: a public entry point that routes to the other services (the gateway);
+ * - `edge`: a public entry point that routes to the other services (the gateway; the session
+ *   gateway, the counter-example that keeps server-side sessions);
  * - `static`: serves files and read-only figures, no database.
  */
 export type ServiceKind = 'data' | 'edge' | 'static';
@@ -14,6 +15,13 @@ export interface ServiceEntry {
   readonly database?: string;
   /** Other services this one calls itself, by name (orders asks catalog for prices). */
   readonly calls?: readonly string[];
+  /**
+   * An edge's shared session table: a database of this name on a PostgreSQL server of its own,
+   * so stopping the session store stops nothing else (the session gateway's postgres store).
+   */
+  readonly sessionDatabase?: string;
+  /** Built to be measured against (the session gateway), not part of a default deployment. */
+  readonly counterExample?: boolean;
 }
 
 /**
@@ -28,6 +36,7 @@ export const SERVICES = {
   profile: { app: 'profile-service', kind: 'data', database: 'profile' },
   console: { app: 'console', kind: 'static' },
   gateway: { app: 'gateway', kind: 'edge' },
+  'session-gateway': { app: 'session-gateway', kind: 'edge', sessionDatabase: 'sessions', counterExample: true },
 } as const satisfies Record<string, ServiceEntry>;
 
 export type ServiceName = keyof typeof SERVICES;
@@ -64,3 +73,6 @@ export function callsOf(name: ServiceName): UpstreamName[] {
 export function upstreamUrlsVariable(name: UpstreamName): `${Uppercase<UpstreamName>}_SERVICE_URLS` {
   return `${name.toUpperCase() as Uppercase<UpstreamName>}_SERVICE_URLS`;
 }
+
+/** The services a default deployment runs: every one but the counter-examples (compose runs those under a profile). */
+export const DEPLOYED_SERVICE_NAMES = SERVICE_NAMES.filter((name) => !(SERVICES[name] as ServiceEntry).counterExample);

@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readClusterFile, startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
 import { parseDemoArgs, UsageError } from './args';
 import { authGoesAway, countState, replicaGoesAway, signIn, whoServed, type DemoContext } from './chapters';
+import { sessionsVsJwt } from './sessions-vs-jwt';
+
+/** What `--json FILE` writes: the figures each chapter measured. */
+interface DemoReport {
+  sessionsVsJwt?: Awaited<ReturnType<typeof sessionsVsJwt>>;
+}
 
 /** `npm run demo`: the claims of the README's first table, shown on a running system and counted. */
 async function main(): Promise<void> {
@@ -32,17 +38,34 @@ async function main(): Promise<void> {
     print,
   };
   print(`Gateway ${ctx.gw}, gateway admin (internal) ${ctx.admin}`);
+  const report: DemoReport = {};
+  let workDir: string | undefined;
   try {
     const session = await signIn(ctx);
     await whoServed(ctx, session);
     await countState(ctx, session);
     await replicaGoesAway(ctx, session);
     await authGoesAway(ctx, session);
+    const clusterFile = cluster?.file ?? (await readClusterFile(path.resolve(args.dataDir)).catch(() => undefined));
+    if (clusterFile) {
+      workDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-sessions-vs-jwt-'));
+      report.sessionsVsJwt = await sessionsVsJwt(print, { cluster: clusterFile, calls: args.compareCalls, workDir });
+    } else {
+      print();
+      print(
+        `== 6. Sessions vs JWT: skipped, no cluster.json in ${args.dataDir} to start fronts beside (npm start writes one).`,
+      );
+    }
+    if (args.json) {
+      await writeFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
+      print(`Figures written to ${args.json}.`);
+    }
     print();
     print('Done.');
   } finally {
     await cluster?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (workDir) await rm(workDir, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,5 @@
 import { parseArgs, UsageError } from './args';
+import { sessionGatewayPortOf } from './config';
 import { formatLine } from './console-output';
 
 describe('launcher arguments', () => {
@@ -8,6 +9,7 @@ describe('launcher arguments', () => {
       auth: 2,
       catalog: 2,
     });
+    expect(parseArgs(['--scale', 'session-gateway=3']).scale).toEqual({ 'session-gateway': 3 });
   });
 
   it.each([
@@ -44,5 +46,14 @@ describe('console output', () => {
     expect(formatLine('gateway-1', info, true)).toBe('gateway-1  info  listening {"url":"http://127.0.0.1:1"}');
     expect(formatLine('gateway-1', warn, false)).toBe('gateway-1  warn  upstream error {"upstream":"orders"}');
     expect(formatLine('orders-2', 'TypeError: boom', false)).toBe('orders-2   TypeError: boom');
+  });
+});
+
+describe('the session gateway port', () => {
+  it('is ten above the gateway port unless set, and any free port when the gateway takes any', () => {
+    expect(sessionGatewayPortOf({ gatewayPort: 8080, sessionGatewayPort: '' })).toBe(8090);
+    expect(sessionGatewayPortOf({ gatewayPort: 9090, sessionGatewayPort: '' })).toBe(9100);
+    expect(sessionGatewayPortOf({ gatewayPort: 8080, sessionGatewayPort: '7000' })).toBe(7000);
+    expect(sessionGatewayPortOf({ gatewayPort: 0, sessionGatewayPort: '' })).toBe(0);
   });
 });

@@ -12,7 +12,8 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage: npm start -- [--scale <service>=<replicas>]... [--data-dir <dir>] [--verbose]
   --scale <service>=<n>  run n replicas (1-10) of a service: ${SERVICE_NAMES.join(', ')}
-                         gateway replicas listen on GATEWAY_PORT, GATEWAY_PORT+1, ...
+                         gateway replicas listen on GATEWAY_PORT, GATEWAY_PORT+1, ...; session-gateway
+                         replicas (the counter-example) on SESSION_GATEWAY_PORT, SESSION_GATEWAY_PORT+1, ...
   --data-dir <dir>       where PostgreSQL data, logs, the generated admin password and cluster.json
                          live (default: LOCAL_CLUSTER_DATA_DIR, else .data)
   --verbose              every service's log lines, not only warnings and errors

@@ -5,7 +5,7 @@ import { loadConfig } from '@jwt-msa/config';
 import { DataDirInUseError } from '@jwt-msa/local-postgres';
 import { SERVICE_NAMES } from '@jwt-msa/topology';
 import { parseArgs, UsageError, USAGE } from './args';
-import { launcherConfigSchema } from './config';
+import { launcherConfigSchema, sessionGatewayPortOf } from './config';
 import { formatLine } from './console-output';
 import { devAdmin } from './dev-admin';
 
@@ -27,9 +27,11 @@ async function main(): Promise<void> {
   console.log(
     `Starting jwt-msa: PostgreSQL + ${SERVICE_NAMES.map((name) => `${name} x${args.scale[name] ?? 1}`).join(', ')}`,
   );
+  const sessionGatewayPort = sessionGatewayPortOf(config);
   const cluster = await startLocalCluster({
     dataDir,
     gatewayPort: config.gatewayPort,
+    sessionGatewayPort,
     scale: args.scale,
     admin,
     logLevel: config.logLevel,
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
       if (text) console.log(text);
     },
   }).catch((error: unknown) => {
-    throw explainStartFailure(error, dataDir, config.gatewayPort);
+    throw explainStartFailure(error, dataDir, config.gatewayPort, sessionGatewayPort);
   });
 
   let stopping = false;
@@ -71,8 +73,13 @@ async function main(): Promise<void> {
 function printBanner(cluster: LocalCluster, dataDir: string, adminPasswordFile: string | undefined): void {
   const relative = (file: string) => path.relative(process.cwd(), file) || '.';
   console.log(`  PostgreSQL  127.0.0.1:${cluster.postgres.port} (data in ${relative(path.join(dataDir, 'postgres'))})`);
+  if (cluster.sessionStore) {
+    console.log(
+      `  PostgreSQL  127.0.0.1:${cluster.sessionStore.port} (the session gateway's session table only, data in ${relative(path.join(dataDir, 'sessions-postgres'))})`,
+    );
+  }
   for (const instance of cluster.instances) console.log(`  ${instance.name.padEnd(10)}  ${instance.url}`);
-  for (const gateway of cluster.gateways) {
+  for (const gateway of [...cluster.gateways, ...cluster.sessionGateways]) {
     console.log(`  ${`${gateway.name} admin`.padEnd(10)}  ${gateway.adminUrl}/metrics, /replicas (internal)`);
   }
   console.log(`  logs        ${relative(path.join(dataDir, 'logs'))}/`);
@@ -83,6 +90,12 @@ function printBanner(cluster: LocalCluster, dataDir: string, adminPasswordFile: 
     console.log(`  WARNING: development admin "admin" with a generated password in ${relative(adminPasswordFile)}`);
     console.log('           (set ADMIN_USERNAME and ADMIN_PASSWORD to choose your own)');
   }
+  if (cluster.sessionGateways.length > 0) {
+    console.log(
+      `  COUNTER-EXAMPLE  session gateway ${cluster.sessionGateways.map((gateway) => gateway.url).join(', ')}: cookie + a session`,
+    );
+    console.log('           store queried on every call (POST /session/login), to measure against the JWT gateway');
+  }
   const others = cluster.gateways.slice(1).map((gateway) => gateway.url);
   console.log(`console: ${cluster.gatewayUrl}/console/ (the token and the running system, in a browser)`);
   console.log(
@@ -90,7 +103,7 @@ function printBanner(cluster: LocalCluster, dataDir: string, adminPasswordFile: 
   );
 }
 
-function explainStartFailure(error: unknown, dataDir: string, gatewayPort: number): Error {
+function explainStartFailure(error: unknown, dataDir: string, gatewayPort: number, sessionGatewayPort: number): Error {
   if (error instanceof DataDirInUseError) {
     return new LauncherError(
       `A cluster is already running on ${dataDir} (its PostgreSQL has pid ${error.pid}). Stop it first, or start a ` +
@@ -103,6 +116,12 @@ function explainStartFailure(error: unknown, dataDir: string, gatewayPort: numbe
     return new LauncherError(
       `The gateway port is taken (${message.split(' ')[0]} could not listen; GATEWAY_PORT=${gatewayPort}). Another ` +
         `cluster or the compose stack may be running: stop it, or choose another port:\n  GATEWAY_PORT=9090 npm start`,
+    );
+  }
+  if (/EADDRINUSE/.test(message) && /^session-gateway-\d+ /.test(message)) {
+    return new LauncherError(
+      `The session gateway port is taken (${message.split(' ')[0]} could not listen; SESSION_GATEWAY_PORT=${sessionGatewayPort}). ` +
+        `Choose another port:\n  SESSION_GATEWAY_PORT=9190 npm start`,
     );
   }
   return error instanceof Error ? error : new Error(message);

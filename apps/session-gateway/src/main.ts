@@ -1,0 +1,4 @@
+import { startService } from '@jwt-msa/service-defaults';
+import { sessionGatewayService } from './app';
+
+startService(sessionGatewayService);
