@@ -121,11 +121,7 @@ export function createSessionGatewayApp(
   const cookie = { secure: config.sessionCookieSecure, maxAgeSeconds: config.sessionAbsoluteSeconds };
   const authPool = upstreams.pools.auth;
   if (!authPool) throw new Error('The session gateway needs AUTH_SERVICE_URLS: its logins go through the issuer');
-  const credentials = new CredentialsClient(
-    authPool,
-    config.credentialsCheckSecret,
-    config.upstreamTimeoutMs,
-  );
+  const credentials = new CredentialsClient(authPool, config.credentialsCheckSecret, config.upstreamTimeoutMs);
   const checkOrigin = originCheck({ allowed: allowedOriginsOf(config), secure: config.sessionCookieSecure });
   const session = sessionRoutes(sessions, credentials, cookie);
   const edge = edgeHandler({
