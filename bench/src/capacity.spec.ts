@@ -1,20 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { renderCapacity, type CapacityBenchInput, type SessionsModeFigures } from './capacity';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+import { renderCapacity } from './capacity';
 
 describe('docs/capacity.md', () => {
-  it('is what the script computes from the committed results (run `npm run docs:capacity` after a bench run)', () => {
-    const bench = JSON.parse(read('bench/results/latest.json')) as CapacityBenchInput;
-    const demo = path.join(ROOT, 'bench/results/demo.json');
-    const sessions = existsSync(demo)
-      ? (JSON.parse(readFileSync(demo, 'utf8')) as { sessionsVsJwt?: SessionsModeFigures[] }).sessionsVsJwt
-      : undefined;
-    expect(read('docs/capacity.md')).toBe(renderCapacity(bench, sessions));
-  });
-
   it('scales the measured CPU per request linearly to cores and replicas', () => {
     const page = renderCapacity(
       {
