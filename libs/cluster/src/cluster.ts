@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { getFreePort, startLocalPostgres, type LocalPostgres } from '@jwt-msa/local-postgres';
@@ -83,6 +84,9 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
       ADMIN_USERNAME: options.admin.username,
       ADMIN_PASSWORD: options.admin.password,
     };
+    // The gateways read the auth service's revocation feed with it; nothing else needs it, so a
+    // fresh one per start (never written anywhere) is enough.
+    const feedSecret = { REVOCATION_FEED_SECRET: randomBytes(32).toString('base64url') };
     const urlsOf = (upstream: UpstreamName) =>
       instances
         .filter((instance) => instance.service === upstream)
@@ -96,7 +100,8 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
         ...shared,
         ...(database && { DATABASE_URL: postgres.url(database) }),
         ...Object.fromEntries(callees.map((callee) => [upstreamUrlsVariable(callee), urlsOf(callee)])),
-        ...(isEdge(service) && { ADMIN_PORT: '0' }),
+        ...(isEdge(service) && { ADMIN_PORT: '0', ...feedSecret }),
+        ...(service === 'auth' && feedSecret),
         // The issuer holds the users: the bootstrap admin is created there.
         ...(service === 'auth' && bootstrapAdmin),
         ...options.env?.[service],

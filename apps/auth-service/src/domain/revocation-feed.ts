@@ -20,6 +20,7 @@ interface Waiter {
 export class RevocationFeed {
   private readonly waiters = new Set<Waiter>();
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly db: Queryable,
@@ -29,7 +30,7 @@ export class RevocationFeed {
   /** A resync (no cursor) or the entries after `cursor`, waiting up to `waitMs` for some. */
   async read(cursor: number | undefined, waitMs: number, signal: AbortSignal): Promise<RevocationFeedPage> {
     const page = await feedPage(this.db, cursor, PAGE_LIMIT);
-    if (cursor === undefined || page.cursor !== cursor || waitMs <= 0) return page;
+    if (cursor === undefined || page.cursor !== cursor || waitMs <= 0 || this.stopped) return page;
     await this.appendedAfter(cursor, waitMs, signal);
     return signal.aborted ? page : feedPage(this.db, cursor, PAGE_LIMIT);
   }
@@ -39,8 +40,9 @@ export class RevocationFeed {
     for (const waiter of this.waiters) waiter.wake();
   };
 
-  /** Ends every wait (shutdown): followers get an empty page and ask again elsewhere. */
+  /** Ends every wait, and waits no more (shutdown): followers get an empty page and ask again elsewhere. */
   stop(): void {
+    this.stopped = true;
     this.appended();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

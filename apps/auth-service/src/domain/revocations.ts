@@ -62,7 +62,7 @@ export class Revocations {
 
   /**
    * Every access token of the user issued before `cutoffMs` (logout-all, admin revoke), given the
-   * families just ended. The cutoff covers whole seconds before its own; the families that issued a
+   * families just ended that issued within the cutoff's second. The cutoff covers whole seconds before its own; the families that issued a
    * token within its second are revoked by `sid` too, which makes the cut exact. Older families
    * need no entry of their own: 100,000 logins and one logout-all leave one or two entries.
    */
