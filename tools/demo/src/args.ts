@@ -8,21 +8,31 @@ export interface DemoArgs {
   /** Where `npm start` wrote cluster.json (default .data). */
   dataDir: string;
   calls: number;
+  /** Where to write the figures as JSON (`{"revocation": {...}}`). */
+  json?: string;
 }
 
-export const USAGE = `Usage: npm run demo -- [--base-url URL [--admin-url URL | --data-dir DIR]] [--calls N]
+export const USAGE = `Usage: npm run demo -- [--base-url URL [--admin-url URL | --data-dir DIR]] [--calls N] [--json FILE]
   without --base-url: starts its own throwaway cluster (auth x2, catalog x2, orders x3) and also
                       kills and restarts replicas to show what survives
   --base-url URL      a running cluster's gateway, e.g. http://localhost:8080 (npm start, docker compose up)
   --admin-url URL     that gateway's internal metrics listener (default: the one npm start wrote to
                       DIR/cluster.json for that gateway)
   --data-dir DIR      the data dir of the npm start to talk to (default .data)
-  --calls N           authenticated API calls to count (default 20)`;
+  --calls N           authenticated API calls to count (default 20)
+  --json FILE         also write the figures measured as JSON: {"revocation": {...}}`;
 
 export class UsageError extends Error {}
 
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
-  let values: { 'base-url'?: string; 'admin-url'?: string; 'data-dir'?: string; calls?: string; help?: boolean };
+  let values: {
+    'base-url'?: string;
+    'admin-url'?: string;
+    'data-dir'?: string;
+    calls?: string;
+    json?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -33,6 +43,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
         'admin-url': { type: 'string' },
         'data-dir': { type: 'string' },
         calls: { type: 'string' },
+        json: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -49,5 +60,6 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
     ...(values['admin-url'] !== undefined && { adminUrl: trim(values['admin-url']) }),
     dataDir: values['data-dir'] ?? '.data',
     calls,
+    ...(values.json !== undefined && { json: values.json }),
   };
 }

@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readClusterFile, startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
 import { parseDemoArgs, UsageError } from './args';
 import { authGoesAway, countState, replicaGoesAway, signIn, whoServed, type DemoContext } from './chapters';
+import { revokeNow, type RevocationReport } from './revoke-now';
+
+/** What `--json FILE` writes: the figures each chapter measured. */
+interface DemoReport {
+  revocation?: RevocationReport;
+}
 
 /** `npm run demo`: the claims of the README's first table, shown on a running system and counted. */
 async function main(): Promise<void> {
@@ -14,36 +20,51 @@ async function main(): Promise<void> {
   let dataDir: string | undefined;
   if (!args.baseUrl) {
     dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-demo-'));
-    print('Starting a throwaway cluster: PostgreSQL, auth x2, catalog x2, orders x3, profile x1, gateway...');
+    print('Starting a throwaway cluster: PostgreSQL, auth x2, catalog x2, orders x3, profile x1, gateway x3...');
     cluster = await startLocalCluster({
       dataDir,
       gatewayPort: 0,
-      scale: { auth: 2, catalog: 2, orders: 3 },
+      scale: { auth: 2, catalog: 2, orders: 3, gateway: 3 },
       logLevel: 'error',
       admin: { username: 'admin', password: randomBytes(12).toString('hex') },
       env: { gateway: { UPSTREAM_EJECT_MS: '1000' } },
     });
   }
+  const gw = args.baseUrl ?? cluster!.gatewayUrl;
   const ctx: DemoContext = {
-    gw: args.baseUrl ?? cluster!.gatewayUrl,
+    gw,
+    gateways: cluster?.gateways.map((gateway) => gateway.url) ?? (await gatewaysBeside(gw, args.dataDir)),
     admin: args.adminUrl ?? cluster?.adminUrl ?? (await adminUrlOf(args.baseUrl!, args.dataDir)),
     calls: args.calls,
     ...(cluster && { cluster }),
     print,
   };
   print(`Gateway ${ctx.gw}, gateway admin (internal) ${ctx.admin}`);
+  const report: DemoReport = {};
   try {
     const session = await signIn(ctx);
     await whoServed(ctx, session);
     await countState(ctx, session);
     await replicaGoesAway(ctx, session);
     await authGoesAway(ctx, session);
+    report.revocation = await revokeNow(ctx);
+    if (args.json) {
+      await writeFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
+      print(`Figures written to ${args.json}.`);
+    }
     print();
     print('Done.');
   } finally {
     await cluster?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Every gateway replica of the cluster `npm start` described in the data dir, or just this one. */
+async function gatewaysBeside(gatewayUrl: string, dataDir: string): Promise<string[]> {
+  const file = await readClusterFile(path.resolve(dataDir)).catch(() => undefined);
+  const urls = file?.gateways.map((gateway) => gateway.url) ?? [];
+  return urls.includes(gatewayUrl) ? urls : [gatewayUrl];
 }
 
 /** The admin listener `npm start` wrote down for this gateway (no tool assumes a fixed admin port). */
