@@ -1,3 +1,4 @@
+import type { RawVerifyFigures } from './raw-verify';
 import path from 'node:path';
 import { DEFAULT_ARGS, type BenchArgs } from './args';
 import { CACHE_METRIC, JWKS_REFETCHES_PER_MINUTE, SESSIONS } from './bench-settings';
@@ -125,19 +126,26 @@ export function printGoals(goals: readonly Goal[]): void {
   print('Targets (one run):');
   print(
     formatTable(
-      ['target', 'measured', 'verdict', 'by CPU', 'paired'],
+      ['target', 'judged by', 'measured', 'verdict', 'by req/s', 'by CPU', 'paired', 'note'],
       goals.map((goal) => [
         goal.name,
-        goal.max !== undefined ? fmt(goal.value) : fmtRatio(goal.value),
+        goal.judgedBy,
+        goal.judgedBy === 'count' ? fmt(goal.value) : fmtRatio(goal.value),
         verdict(goal),
+        goal.rpsValue !== undefined ? fmtRatio(goal.rpsValue) : '',
         goal.cpuValue !== undefined ? fmtRatio(goal.cpuValue) : '',
         goal.pairedValue !== undefined ? fmtRatio(goal.pairedValue) : '',
+        goal.note ?? '',
       ]),
-      ['left', 'right', 'left', 'right', 'right'],
+      ['left', 'left', 'right', 'left', 'right', 'right', 'right', 'left'],
     ),
   );
-  print('("measured" = ratio of the medians, which decides the verdict; "by CPU" = the same from CPU per request;');
-  print(' "paired" = median of the ratios within each round, which cancels drifts of the machine between rounds.)');
+  print(
+    '("measured" = the judged figure, a ratio of the medians; "by req/s" and "by CPU" = the same comparison from the',
+  );
+  print(
+    ' other figure; "paired" = median of the per-round ratios, which cancels drifts of the machine between rounds.)',
+  );
 }
 
 export function printFlood(
@@ -225,4 +233,11 @@ export function printWrote(files: ResultFiles): void {
   print();
   const relative = (file: string) => path.relative(process.cwd(), file);
   print(`Wrote ${relative(files.json)} and ${relative(files.svg)}`);
+}
+
+export function printRawVerify(figures: RawVerifyFigures): void {
+  print();
+  print(
+    `Raw RS256 (crypto.verify, 2048-bit KeyObject, this process, after the load): ${fmt(figures.usPerVerify)} µs per verification (${fmt(figures.verifications)} in 1 s)`,
+  );
 }

@@ -2,6 +2,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseBenchArgs, UsageError } from './args';
 import { runCacheMemory } from './cache-memory';
 import { reportToParent } from './child-role';
+import { runPeerExpressJwt } from './peer-express-jwt';
 import { runPlainProxy } from './plain-proxy';
 import { runBench } from './run-bench';
 import { runSessionStoreGateway } from './session-store-gateway';
@@ -10,12 +11,13 @@ import { runUpstream } from './upstream';
 
 /**
  * One bundle, several roles: `npm run bench` (the orchestrator), and the processes and threads it
- * starts from this same file: `--role upstream | plain-proxy | session-gateway | cache-memory`,
+ * starts from this same file: `--role upstream | plain-proxy | peer-express-jwt | session-gateway | cache-memory`,
  * and token-signing worker threads.
  */
 const ROLES: Record<string, () => Promise<void>> = {
   upstream: runUpstream,
   'plain-proxy': runPlainProxy,
+  'peer-express-jwt': runPeerExpressJwt,
   'session-gateway': runSessionStoreGateway,
   'cache-memory': async () => {
     await runCacheMemory();

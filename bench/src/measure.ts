@@ -43,7 +43,7 @@ export class ScenarioMeasurer {
     const started = Date.now();
     const load = await runLoad({
       origin: endpoint.origin,
-      connections: this.setup.connections,
+      connections: info.connections ?? this.setup.connections,
       durationS,
       requestsFor: plans.planFor(id),
     });

@@ -12,6 +12,8 @@ export interface PlannedRequest extends LoadRequest {
 export type ConnectionPlan = (connection: number) => PlannedRequest[];
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+/** The scenarios cycling the distinct-token pool, which share one place in it. */
+const UNCACHED_SCENARIOS = new Set(['jwt-uncached', 'peer-express-jwt-uncached']);
 
 /** What each scenario sends, per connection; the cache-miss scenario's place in its pool moves on after each run. */
 export class RequestPlans {
@@ -26,19 +28,24 @@ export class RequestPlans {
   ) {
     const floodPeriod = Math.round(1 / args.floodShare);
     const cached: ConnectionPlan = () => [{ path: PROTECTED_PATH, headers: bearer(tokens.cached) }];
+    const authOff: ConnectionPlan = () => [{ path: PUBLIC_PATH, headers: bearer(tokens.cached) }];
+    // A token comes back only after the whole pool has gone by: more than the cache can hold.
+    const uncached: ConnectionPlan = (c) =>
+      sliceFor(rotate(tokens.pool, this.uncachedCursor), c, args.connections).map((token) => ({
+        path: PROTECTED_PATH,
+        headers: bearer(token),
+      }));
     this.plans = new Map<string, ConnectionPlan>([
-      ['auth-off', () => [{ path: PUBLIC_PATH, headers: bearer(tokens.cached) }]],
-      ['auth-off-log-info', () => [{ path: PUBLIC_PATH, headers: bearer(tokens.cached) }]],
+      ['auth-off', authOff],
+      ['auth-off-log-info', authOff],
+      ['auth-off-c10', authOff],
+      ['auth-off-c200', authOff],
       ['jwt-cached', cached],
-      // A token comes back only after the whole pool has gone by: more than the cache can hold.
-      [
-        'jwt-uncached',
-        (c) =>
-          sliceFor(rotate(tokens.pool, this.uncachedCursor), c, args.connections).map((token) => ({
-            path: PROTECTED_PATH,
-            headers: bearer(token),
-          })),
-      ],
+      ['jwt-cached-c10', cached],
+      ['jwt-cached-c200', cached],
+      ['jwt-uncached', uncached],
+      ['peer-express-jwt-uncached', uncached],
+      ['peer-express-jwt-cached', cached],
       [
         'jwt-flood',
         (c) =>
@@ -81,7 +88,7 @@ export class RequestPlans {
   /** After a run of `responses` responses, so the cache-miss scenario's next run starts on tokens not just used. */
   advancePastSent(scenarioId: string, responses: number): void {
     // A quarter more than were sent: connections that ran ahead of the average do not start on tokens they just used.
-    if (baseScenarioId(scenarioId) === 'jwt-uncached')
+    if (UNCACHED_SCENARIOS.has(baseScenarioId(scenarioId)))
       this.uncachedCursor = (this.uncachedCursor + Math.ceil(responses * 1.25)) % this.tokens.pool.length;
   }
 }

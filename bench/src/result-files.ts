@@ -6,6 +6,7 @@ import type { FloodFigures } from './flood';
 import type { Goal } from './goals';
 import type { MemoryFigures } from './memory-probes';
 import type { MachineInfo } from './proc';
+import type { RawVerifyFigures } from './raw-verify';
 import { fmt, fmtRatio, renderBarChart, type ChartBar } from './report';
 import { scenarioInfo } from './scenarios';
 import { ratio, verdict, type RunResult, type ScenarioSummary, type Verdict } from './stats';
@@ -22,6 +23,7 @@ export interface RunFigures {
   goals: readonly Goal[];
   flood: FloodFigures | undefined;
   memory: MemoryFigures;
+  rawVerify: RawVerifyFigures;
   runs: readonly RunResult[];
 }
 
@@ -36,9 +38,10 @@ export interface BenchResults {
     sessions: number;
   };
   scenarios: Array<
-    ScenarioSummary & { label: string; description: string; ratioVsAuthOff: number; cpuRatioVsAuthOff: number }
+    | (ScenarioSummary & { label: string; description: string; ratioVsAuthOff: number; cpuRatioVsAuthOff: number })
+    | ({ scenario: 'raw-verify'; label: string; description: string } & RawVerifyFigures)
   >;
-  targets: Array<Goal & { verdict: Verdict }>;
+  targets: Array<Goal & { verdict: Verdict; direction: 'at least' | 'at most' | 'info' }>;
   flood: FloodFigures | undefined;
   memory: MemoryFigures;
   runs: readonly RunResult[];
@@ -75,14 +78,31 @@ export function benchResults(figures: RunFigures): BenchResults {
       },
       sessions: SESSIONS,
     },
-    scenarios: summaries.list.map((summary) => ({
-      ...summary,
-      label: scenarioInfo(summary.scenario).label,
-      description: scenarioInfo(summary.scenario).description,
-      ratioVsAuthOff: ratio(summary.rps, summaries.baselineRps),
-      cpuRatioVsAuthOff: ratio(summaries.baselineCpuUsPerReq, summary.cpuUsPerReq),
+    scenarios: [
+      ...summaries.list.map((summary) => ({
+        ...summary,
+        label: scenarioInfo(summary.scenario).label,
+        description: scenarioInfo(summary.scenario).description,
+        ratioVsAuthOff: ratio(summary.rps, summaries.baselineRps),
+        cpuRatioVsAuthOff: ratio(summaries.baselineCpuUsPerReq, summary.cpuUsPerReq),
+      })),
+      {
+        scenario: 'raw-verify' as const,
+        label: 'crypto.verify, RS256, 2048-bit KeyObject (reference)',
+        description: 'One RSA signature check in the bench process after the load: the floor of a full verification',
+        ...figures.rawVerify,
+      },
+    ],
+    targets: figures.goals.map((goal) => ({
+      ...goal,
+      verdict: verdict(goal),
+      direction:
+        goal.min !== undefined
+          ? ('at least' as const)
+          : goal.max !== undefined
+            ? ('at most' as const)
+            : ('info' as const),
     })),
-    targets: figures.goals.map((goal) => ({ ...goal, verdict: verdict(goal) })),
     flood: figures.flood,
     memory: figures.memory,
     runs: figures.runs,

@@ -3,7 +3,7 @@ import { countJwksFetches, floodFigures } from './flood';
 import { goalsFor } from './goals';
 import type { JwksStandIn } from './jwks-server';
 import { benchResults, jsonNumbers } from './result-files';
-import type { RunResult } from './stats';
+import { verdict, type RunResult } from './stats';
 import { ScenarioSummaries } from './summaries';
 
 function run(scenario: string, round: number, rps: number, extra: Partial<RunResult> = {}): RunResult {
@@ -98,30 +98,48 @@ describe('flood figures', () => {
 });
 
 describe('goals', () => {
-  it('judge the ratios of medians, and add the JWKS budget and the cache bound when measured', () => {
-    const summaries = new ScenarioSummaries(runs);
-    const flood = floodFigures(runs, summaries.rps('jwt-flood'), jwksWithHits([]), {
+  it('judge each target by its figure, with its direction, and add the JWKS budget and the cache bound when measured', () => {
+    const measured = [...runs, run('plain-proxy', 1, 2000), run('jwt-uncached', 1, 800)];
+    const summaries = new ScenarioSummaries(measured);
+    const flood = floodFigures(measured, summaries.rps('jwt-flood'), jwksWithHits([]), {
       atStartUp: 0,
       wholeRun: 0,
       wholeRunSeconds: 0,
     });
-    const goals = goalsFor({ summaries, runs, flood, cacheMemory: undefined, args: DEFAULT_ARGS });
+    const rawVerify = { usPerVerify: 50, verifications: 1000 };
+    const goals = goalsFor({ summaries, runs: measured, flood, cacheMemory: undefined, rawVerify, args: DEFAULT_ARGS });
     expect(goals.map((goal) => goal.name)).toEqual([
-      'cached JWT >= 0.95x auth-off',
-      'uncached JWT >= 0.85x auth-off',
-      'cached JWT >= 1.5x session store',
+      'gateway overhead: auth-off CPU/req <= 2.0x plain proxy',
+      'cached JWT >= 0.97x auth-off',
+      'uncached: verification CPU <= 2x raw RS256 verify',
+      'cached JWT >= 1.6x session gateway',
       'flood: valid req/s >= 0.9x cached JWT',
+      'flood: p99 <= 2x cached JWT p99',
+      'LOG_LEVEL=info >= 0.9x warn',
+      'uncached JWT >= 1.5x express-jwt peer',
+      'cached JWT >= 2x express-jwt peer (same token)',
+      'auth-off: req/s at 200 connections >= 0.8x at 50',
+      'cached JWT: req/s at 200 connections >= 0.8x at 50',
       'flood: JWKS fetches <= budget (10/min, burst 10)',
     ]);
-    expect(goals[0]).toMatchObject({ value: 1, min: 0.95, cpuValue: 1, pairedValue: 1 });
-    expect(goals[1]?.value).toBeNaN();
-    expect(goals[2]).toMatchObject({ value: 2, cpuValue: 3 });
-    expect(goals[4]).toMatchObject({ value: 0, max: 11 });
+    const byName = (prefix: string) => goals.find((goal) => goal.name.startsWith(prefix))!;
+    // 1000 µs/req at auth-off against 500 in the plain proxy: exactly the 2.0x allowed.
+    expect(byName('gateway overhead')).toMatchObject({ judgedBy: 'cpu', value: 2, max: 2, rpsValue: 2 });
+    expect(verdict(byName('gateway overhead'))).toBe('PASS');
+    expect(byName('cached JWT >= 0.97x')).toMatchObject({ judgedBy: 'cpu', value: 1, min: 0.97, pairedValue: 1 });
+    // 1250 - 1000 = 250 µs of verification per request, 5x the 50 µs of crypto.verify.
+    expect(byName('uncached:')).toMatchObject({ judgedBy: 'cpu', value: 5, max: 2 });
+    expect(verdict(byName('uncached:'))).toBe('MISS');
+    expect(byName('cached JWT >= 1.6x')).toMatchObject({ judgedBy: 'rps', value: 2, cpuValue: 3 });
+    expect(byName('flood: p99')).toMatchObject({ judgedBy: 'p99', value: 1 });
+    expect(verdict(byName('uncached JWT >= 1.5x'))).toBe('n/a');
+    expect(byName('flood: JWKS')).toMatchObject({ judgedBy: 'count', value: 0, max: 11 });
     const withB = goalsFor({
       summaries,
       runs,
       flood: undefined,
       cacheMemory: undefined,
+      rawVerify: undefined,
       args: { ...DEFAULT_ARGS, compareBundle: 'b.js' },
     });
     expect(withB.map((goal) => goal.name)).toContain('[B] auth-off vs A auth-off');
@@ -147,6 +165,7 @@ describe('result files', () => {
       goals: [],
       flood: undefined,
       memory: { gateway: undefined, peakRss: { gateway: 1 }, cache: undefined },
+      rawVerify: { usPerVerify: 40, verifications: 25_000 },
       runs,
     });
     expect(Object.keys(results)).toEqual([
@@ -171,5 +190,6 @@ describe('result files', () => {
       ratioVsAuthOff: 0.5,
       cpuRatioVsAuthOff: 0.5,
     });
+    expect(results.scenarios.at(-1)).toMatchObject({ scenario: 'raw-verify', usPerVerify: 40 });
   });
 });

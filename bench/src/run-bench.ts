@@ -8,6 +8,7 @@ import {
   printGoals,
   printHeader,
   printMemory,
+  printRawVerify,
   printResults,
   printRun,
   printSetUp,
@@ -21,6 +22,7 @@ import { startJwksStandIn } from './jwks-server';
 import { ScenarioMeasurer } from './measure';
 import { peakRssPerProcess, probeCacheMemory, probeGatewayMemory, type MemoryFigures } from './memory-probes';
 import { backgroundLoad, machineInfo } from './proc';
+import { measureRawVerify } from './raw-verify';
 import { RequestPlans } from './request-plans';
 import { writeResultFiles } from './result-files';
 import { measureRounds, warmUp } from './rounds';
@@ -91,10 +93,12 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     const cacheMemory = await probeCacheMemory(children, bundleFile, workDir, args.memoryEntries);
     printCacheMemoryProbe(cacheMemory, args.memoryEntries, probeTime.seconds());
     const memory: MemoryFigures = { gateway: gatewayMemory, peakRss, cache: cacheMemory };
+    const rawVerify = measureRawVerify();
+    printRawVerify(rawVerify);
 
     const summaries = new ScenarioSummaries(runs);
     const flood = floodFigures(runs, summaries.rps('jwt-flood'), jwks, jwksFetches);
-    const goals = goalsFor({ summaries, runs, flood, cacheMemory, args });
+    const goals = goalsFor({ summaries, runs, flood, cacheMemory, rawVerify, args });
     printResults(summaries, runs, args);
     printGoals(goals);
     printFlood(flood, jwksFetches, runs, summaries, args.floodShare);
@@ -110,6 +114,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
       goals,
       flood,
       memory,
+      rawVerify,
       runs,
     });
     printWrote(files);

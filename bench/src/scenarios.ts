@@ -1,7 +1,14 @@
 import type { ChartBar } from './report';
 
 /** Which process serves a scenario's requests. */
-export type Target = 'gateway' | 'gateway-log-info' | 'gateway-b' | 'session-gateway' | 'plain-proxy' | 'upstream';
+export type Target =
+  | 'gateway'
+  | 'gateway-log-info'
+  | 'gateway-b'
+  | 'session-gateway'
+  | 'plain-proxy'
+  | 'peer-express-jwt'
+  | 'upstream';
 
 export interface ScenarioInfo {
   id: string;
@@ -9,6 +16,8 @@ export interface ScenarioInfo {
   kind: ChartBar['kind'];
   target: Target;
   description: string;
+  /** Concurrent connections of this scenario's load when not --connections (the connection sweep). */
+  connections?: number;
 }
 
 export const PUBLIC_PATH = '/api/catalog/products';
@@ -57,6 +66,38 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     target: 'gateway-log-info',
     description: `As auth-off, on a second gateway process logging one info line per request (to a file)`,
   },
+  {
+    id: 'peer-express-jwt-uncached',
+    label: 'peer: express + express-jwt + jwks-rsa, fresh tokens',
+    kind: 'reference',
+    target: 'peer-express-jwt',
+    description: `GET ${PROTECTED_PATH} through express + express-jwt (jwks-rsa expressJwtSecret, cache and rate limit on, as their READMEs show) + http-proxy-middleware, cycling the distinct-token pool`,
+  },
+  {
+    id: 'peer-express-jwt-cached',
+    label: 'peer: express + express-jwt + jwks-rsa, same token',
+    kind: 'reference',
+    target: 'peer-express-jwt',
+    description: `As peer-express-jwt-uncached with one token repeated (express-jwt verifies every request: it has no verified-token cache)`,
+  },
+  ...[10, 200].flatMap((connections): ScenarioInfo[] => [
+    {
+      id: `auth-off-c${connections}`,
+      label: `gateway, auth off, ${connections} connections`,
+      kind: 'baseline',
+      target: 'gateway',
+      description: `As auth-off with ${connections} concurrent connections (the connection sweep)`,
+      connections,
+    },
+    {
+      id: `jwt-cached-c${connections}`,
+      label: `gateway, JWT cached, ${connections} connections`,
+      kind: 'jwt',
+      target: 'gateway',
+      description: `As jwt-cached with ${connections} concurrent connections (the connection sweep)`,
+      connections,
+    },
+  ]),
   {
     id: 'plain-proxy',
     label: 'plain Node http proxy (reference)',

@@ -73,7 +73,7 @@ export async function runSessionStoreGateway(): Promise<void> {
     instanceId: 'bench',
     logger,
     metrics: new ServiceMetrics('session-gateway', 'bench'),
-    handler: async (req, res, next) => {
+    handler: async (req, res) => {
       stripIdentityHeaders(req.headers);
       const sessionId = SESSION_HEADER.exec(req.headers.authorization ?? '')?.[1];
       if (!sessionId) throw new UnauthorizedError('Missing session');
@@ -85,7 +85,9 @@ export async function runSessionStoreGateway(): Promise<void> {
       req.headers[IDENTITY_HEADERS.roles] = session.roles.join(',');
       req.headers['x-request-id'] = res.locals.requestId;
       res.locals.route = '/api';
-      await proxy(req, res, next);
+      await proxy(req, res, (error?: unknown) => {
+        if (error) throw error;
+      });
     },
   });
 

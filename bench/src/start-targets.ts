@@ -85,6 +85,13 @@ export async function startTargets(setup: TargetSetup): Promise<RunningTargets> 
     );
   if (needed.has('plain-proxy'))
     starting.push(startBenchRole(setup, 'plain-proxy', { UPSTREAM_URL: upstream.origin }).then(started('plain-proxy')));
+  if (needed.has('peer-express-jwt'))
+    starting.push(
+      startBenchRole(setup, 'peer-express-jwt', {
+        UPSTREAM_URL: upstream.origin,
+        JWKS_URL: `${setup.jwks.url}/.well-known/jwks.json`,
+      }).then(started('peer-express-jwt')),
+    );
   if (store)
     starting.push(
       startBenchRole(setup, 'session-gateway', {
@@ -101,7 +108,7 @@ export async function startTargets(setup: TargetSetup): Promise<RunningTargets> 
 /** A stand-in from this bench's bundle (`--role <name>`), which reports its port over IPC when ready. */
 async function startBenchRole(
   setup: TargetSetup,
-  role: 'upstream' | 'plain-proxy' | 'session-gateway',
+  role: 'upstream' | 'plain-proxy' | 'peer-express-jwt' | 'session-gateway',
   env: Record<string, string>,
 ): Promise<TargetAddress> {
   const { message } = await setup.children.startAndWait({

@@ -91,11 +91,11 @@ describe('stats', () => {
     expect(ratio(95, 100)).toBeCloseTo(0.95);
     expect(ratio(1, 0)).toBeNaN();
     expect(ratio(undefined, 1)).toBeNaN();
-    expect(verdict({ name: 'x', value: 0.95, min: 0.95 })).toBe('PASS');
-    expect(verdict({ name: 'x', value: 0.9499, min: 0.95 })).toBe('MISS');
-    expect(verdict({ name: 'x', value: 11, max: 10 })).toBe('MISS');
-    expect(verdict({ name: 'x', value: Number.NaN, min: 1 })).toBe('n/a');
-    expect(verdict({ name: 'x', value: 1.02 })).toBe('info');
+    expect(verdict({ name: 'x', value: 0.95, min: 0.95, judgedBy: 'rps' })).toBe('PASS');
+    expect(verdict({ name: 'x', value: 0.9499, min: 0.95, judgedBy: 'rps' })).toBe('MISS');
+    expect(verdict({ name: 'x', value: 11, max: 10, judgedBy: 'rps' })).toBe('MISS');
+    expect(verdict({ name: 'x', value: Number.NaN, min: 1, judgedBy: 'rps' })).toBe('n/a');
+    expect(verdict({ name: 'x', value: 1.02, judgedBy: 'rps' })).toBe('info');
   });
 
   it('a full token bucket allows its burst plus the refill', () => {

@@ -147,15 +147,21 @@ export function ratio(numerator: number | undefined, denominator: number | undef
   return numerator / denominator;
 }
 
+/** Which figure decides a target: CPU per request, requests per second, p99 latency, or a count. */
+export type JudgedBy = 'cpu' | 'rps' | 'p99' | 'count';
+
 export interface Target {
   name: string;
-  /** The measured value (a ratio, or a count). */
+  /** The measured value that decides the verdict (a ratio, or a count). */
   value: number;
+  judgedBy: JudgedBy;
+  /** The same comparison by req/s, when CPU judges it (informative). */
+  rpsValue?: number;
   /** The same ratio from CPU per request (informative: steadier on a busy machine). */
   cpuValue?: number;
   /** The median of the per-round ratios (informative: cancels drifts between rounds). */
   pairedValue?: number;
-  /** PASS when value >= min (or value <= max). */
+  /** PASS when value >= min ("at least") or value <= max ("at most"). */
   min?: number;
   max?: number;
   note?: string;

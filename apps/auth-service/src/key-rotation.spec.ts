@@ -107,7 +107,10 @@ describe('keys:rotate', () => {
   it('activate: refused until the new key has been published long enough', async () => {
     const { code, output } = await rotate(['activate']);
     expect(code).toBe(1);
-    expect(output).toMatch(new RegExp(`^Key ${second} has not been published long enough: try again in (599|600) s`));
+    // 600 s of publication required; the earlier steps of this suite took a few of them (more on a busy machine).
+    const wait = new RegExp(`^Key ${second} has not been published long enough: try again in (\\d+) s`).exec(output);
+    expect(Number(wait?.[1])).toBeGreaterThan(540);
+    expect(Number(wait?.[1])).toBeLessThanOrEqual(600);
     await reloaded();
     expect(await signingKid(replicas[0]!)).toBe(first);
   });

@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { runMigrations, type Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
@@ -8,7 +8,7 @@ import { catalogMigrations } from './data-access/migrations';
 
 let testDb: MigratedTestDatabase;
 let db: Database;
-let app: Express;
+let app: RequestListener;
 
 const admin = { 'x-user-id': 'admin-1', 'x-user-name': 'root', 'x-user-roles': 'user,admin' };
 const user = { 'x-user-id': 'user-1', 'x-user-name': 'alice', 'x-user-roles': 'user' };

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { principalFromClaims, type Principal } from '@jwt-msa/claims';
 import type { Authenticator } from '@jwt-msa/edge';
 import { AccessTokenVerifier, TokenRejectedError } from '@jwt-msa/token-verifier';
@@ -17,7 +17,7 @@ export function tokenAuthenticator(
   onOutcome: (outcome: string) => void,
 ): Authenticator {
   return {
-    async authenticate(req: Request, res: Response): Promise<Principal> {
+    async authenticate(req: IncomingMessage, res: ServerResponse): Promise<Principal> {
       try {
         const claims = await verifier.verify(AccessTokenVerifier.tokenFromAuthorization(req.headers.authorization));
         revocations.check(claims);

@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import type { Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
@@ -11,7 +11,7 @@ let testDb: MigratedTestDatabase;
 let db: Database;
 let catalog: RealCatalog;
 let catalogUrl: string;
-let app: Express;
+let app: RequestListener;
 let products: Record<string, string>;
 
 const alice = { 'x-user-id': 'user-alice', 'x-user-name': 'alice', 'x-user-roles': 'user' };
@@ -19,7 +19,7 @@ const bob = { 'x-user-id': 'user-bob', 'x-user-name': 'bob', 'x-user-roles': 'us
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 /** An orders replica on the shared test database, calling the given catalog replicas. */
-function ordersApp(catalogUrls: string[], catalogTimeoutMs = 3000): Express {
+function ordersApp(catalogUrls: string[], catalogTimeoutMs = 3000): RequestListener {
   const config = ordersService.loadConfig({
     DATABASE_URL: testDb.url,
     INSTANCE_ID: 'orders-1',
@@ -29,7 +29,7 @@ function ordersApp(catalogUrls: string[], catalogTimeoutMs = 3000): Express {
   return ordersService.createApp({ config, db, logger: createLogger('orders-service', 'orders-1', 'silent') }).app;
 }
 
-const placeOrder = (body: unknown, headers: Record<string, string> = alice, target: Express = app) =>
+const placeOrder = (body: unknown, headers: Record<string, string> = alice, target: RequestListener = app) =>
   request(target)
     .post('/api/orders')
     .set(headers)

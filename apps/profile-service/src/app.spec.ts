@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import type { Database } from '@jwt-msa/db';
 import { createLogger } from '@jwt-msa/service-defaults';
@@ -8,7 +8,7 @@ import { profileMigrations } from './data-access/migrations';
 
 let testDb: MigratedTestDatabase;
 let db: Database;
-let app: Express;
+let app: RequestListener;
 
 const alice = { 'x-user-id': 'user-alice', 'x-user-name': 'alice', 'x-user-roles': 'user' };
 const bob = { 'x-user-id': 'user-bob', 'x-user-name': 'bob', 'x-user-roles': 'user,admin' };

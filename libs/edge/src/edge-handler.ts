@@ -1,7 +1,7 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { identityHeadersFor, stripIdentityHeaders, type Principal } from '@jwt-msa/claims';
 import { ForbiddenError } from '@jwt-msa/http-errors';
-import { REQUEST_ID_HEADER } from '@jwt-msa/service-defaults';
+import { pathOf, REQUEST_ID_HEADER } from '@jwt-msa/service-defaults';
 import type { UpstreamName } from '@jwt-msa/topology';
 import { resolveRoute, type RouteRule } from './route-table';
 import type { UpstreamProxy } from './upstream-proxy';
@@ -9,7 +9,7 @@ import type { UpstreamProxy } from './upstream-proxy';
 /** How an edge learns who the caller is: a verified token, a session, ... */
 export interface Authenticator {
   /** The caller of this request; throws an HttpError (401) when there is none. */
-  authenticate(req: Request, res: Response): Promise<Principal>;
+  authenticate(req: IncomingMessage, res: ServerResponse): Promise<Principal>;
 }
 
 export interface EdgeHandlerOptions {
@@ -23,9 +23,13 @@ export interface EdgeHandlerOptions {
  * the route's role) → forward. Identity headers a client sent are deleted on every route; on a
  * protected one the authenticated caller becomes the only identity the service receives.
  */
-export function edgeHandler({ routes, authenticator, upstreams }: EdgeHandlerOptions): RequestHandler {
+export function edgeHandler({
+  routes,
+  authenticator,
+  upstreams,
+}: EdgeHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
-    const rule = resolveRoute(routes, req.method, req.path);
+    const rule = resolveRoute(routes, req.method ?? 'GET', pathOf(req.url));
     res.locals.route = rule.prefix;
     stripIdentityHeaders(req.headers);
     if (rule.access !== 'public') {

@@ -1,6 +1,5 @@
-import { Agent, type ServerResponse } from 'node:http';
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Request, Response } from 'express';
 import { createProxyMiddleware, debugProxyErrorsPlugin, proxyEventsPlugin, type Plugin } from 'http-proxy-middleware';
 import { DependencyError } from '@jwt-msa/http-errors';
 import type { Logger } from '@jwt-msa/service-defaults';
@@ -43,13 +42,10 @@ const REPLICA_GONE = new Set([
   'ENOTFOUND',
 ]);
 
-type ProxyMiddleware = (req: Request, res: Response) => Promise<void>;
+type ProxyMiddleware = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/**
- * http-proxy-middleware's own plugins minus its per-request console logger: error guards and the
- * `on` handlers. They are typed for node's request and response, which express's extend.
- */
-const PLUGINS = [debugProxyErrorsPlugin, proxyEventsPlugin] as unknown as Plugin<Request, Response>[];
+/** http-proxy-middleware's own plugins minus its per-request console logger: error guards and the `on` handlers. */
+const PLUGINS: Plugin[] = [debugProxyErrorsPlugin, proxyEventsPlugin];
 
 /**
  * Streams requests to one upstream over its replicas on keep-alive connections (idle sockets close
@@ -67,7 +63,7 @@ export class UpstreamProxy {
     private readonly options: UpstreamProxyOptions,
   ) {}
 
-  async forward(req: Request, res: Response): Promise<void> {
+  async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.pool.isReady) await this.pool.ready();
     const replica = this.pool.pick();
     if (!replica) {
@@ -76,7 +72,7 @@ export class UpstreamProxy {
     await this.send(req, res, replica, false);
   }
 
-  private send(req: Request, res: Response, replica: Replica, retried: boolean): Promise<void> {
+  private send(req: IncomingMessage, res: ServerResponse, replica: Replica, retried: boolean): Promise<void> {
     res.locals.upstreamAttempt = { replica, startedAt: Date.now(), retried };
     let proxy = this.proxies.get(replica.url);
     if (!proxy) {
@@ -89,7 +85,7 @@ export class UpstreamProxy {
   private proxyTo(replica: Replica): ProxyMiddleware {
     const { timeoutMs, logger, onOutcome } = this.options;
     const upstream = this.pool.name;
-    const middleware = createProxyMiddleware<Request, Response>({
+    const middleware = createProxyMiddleware({
       target: replica.url,
       agent: this.agent,
       xfwd: true,
@@ -101,7 +97,7 @@ export class UpstreamProxy {
           const attempt = res.locals.upstreamAttempt;
           if (attempt) onOutcome?.(upstream, attempt.replica.url, attempt.retried ? 'retried' : 'ok');
         },
-        error: (error, req, res: Response | Socket) => {
+        error: (error, req, res: ServerResponse | Socket) => {
           if (!('locals' in res)) {
             res.destroy();
             return;
@@ -120,7 +116,7 @@ export class UpstreamProxy {
             return;
           }
           const replayOn =
-            !timedOut && !attempt.retried && IDEMPOTENT.has(req.method) && REPLICA_GONE.has(code)
+            !timedOut && !attempt.retried && IDEMPOTENT.has(req.method ?? '') && REPLICA_GONE.has(code)
               ? this.pool.pick([attempt.replica])
               : undefined;
           if (replayOn) {

@@ -1,6 +1,12 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isHttpError, NotFoundError } from '@jwt-msa/http-errors';
+import { pathOf, sendJson } from './http-response';
 import type { Logger } from './logger';
+
+export type Next = (error?: unknown) => void;
+/** Middleware on node's own request and response: it runs in both presets (an express app's objects extend them). */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+export type NodeErrorHandler = (error: unknown, req: IncomingMessage, res: ServerResponse, next: Next) => void;
 
 interface BodyParserError {
   type?: string;
@@ -22,25 +28,25 @@ const BODY_ERRORS: Record<string, { status: number; code: string; message: strin
   },
 };
 
-export const notFound: RequestHandler = (req, _res, next) => {
-  next(new NotFoundError(`No route for ${req.method} ${req.path}`));
+export const notFound: NodeHandler = (req, _res, next) => {
+  next(new NotFoundError(`No route for ${req.method} ${pathOf(req.url)}`));
 };
 
 /** The one place where errors become responses: `{error, message}`, never a stack trace. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger): NodeErrorHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) return next(error);
     if (isHttpError(error)) {
       if (error.status >= 500) logger.warn({ code: error.code, err: error.message }, 'dependency failure');
-      res.set(error.headers).status(error.status).json({ error: error.code, message: error.message });
+      sendJson(res, error.status, { error: error.code, message: error.message }, error.headers);
       return;
     }
     const bodyError = BODY_ERRORS[(error as BodyParserError)?.type ?? ''];
     if (bodyError) {
-      res.status(bodyError.status).json({ error: bodyError.code, message: bodyError.message });
+      sendJson(res, bodyError.status, { error: bodyError.code, message: bodyError.message });
       return;
     }
     logger.error({ err: error }, 'unhandled error');
-    res.status(500).json({ error: 'internal_error', message: 'Something went wrong' });
+    sendJson(res, 500, { error: 'internal_error', message: 'Something went wrong' });
   };
 }

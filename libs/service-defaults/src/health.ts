@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { sendJson } from './http-response';
 import type { Lifecycle } from './service-app';
 
 /** Resolves when ready (with a detail to show instead of "ok", e.g. a degraded state); rejects when not. */
@@ -10,12 +11,11 @@ export type ReadinessCheck = () => Promise<void | string>;
  */
 export function healthRoutes(checks: Record<string, ReadinessCheck>, lifecycle: Lifecycle, instance: string): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  // Node's response API only: the same router answers on an edge, which runs without an express app.
+  router.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
   router.get('/readyz', async (_req, res) => {
     if (lifecycle.shuttingDown) {
-      res.status(503).json({ status: 'shutting_down', instance });
+      sendJson(res, 503, { status: 'shutting_down', instance });
       return;
     }
     const results: Record<string, string> = {};
@@ -31,7 +31,7 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>, lifecycle: 
       }),
     );
     // The instance named, so a supervisor polling this port knows it reached the replica it started.
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', instance, checks: results });
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', instance, checks: results });
   });
   return router;
 }

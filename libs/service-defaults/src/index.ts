@@ -22,4 +22,5 @@ export {
 } from './data-service';
 export { type ReadinessCheck } from './health';
 export { REQUEST_ID_HEADER } from './request-context';
+export { pathOf } from './http-response';
 export { ServiceMetrics } from './metrics';

@@ -100,10 +100,39 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   if (options.exitOnShutdown !== false) {
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     process.once('SIGINT', () => void shutdown('SIGINT'));
-    // Started by a supervisor over IPC (the local launcher): never outlive it.
-    if (process.send) process.once('disconnect', () => void shutdown('parent exited'));
+    if (process.send) followSupervisor(shutdown, options.shutdownGraceMs);
   }
   return { server, port, url, adminUrl, shutdown };
+}
+
+/** How often a supervised service checks that its parent still lives. */
+const PARENT_CHECK_MS = 1000;
+/** After the grace period, how long the shutdown hooks may take before the process exits anyway. */
+const HOOKS_GRACE_MS = 5000;
+
+/**
+ * Started by a supervisor over IPC (the local launcher): never outlive it. The channel's
+ * 'disconnect' is the prompt signal; a changed parent pid (an orphan is re-parented to init or a
+ * subreaper) is the backstop. A service that lost its parent drains as on SIGTERM, and exits
+ * non-zero if the drain itself does not end in time: nobody is left to stop it.
+ */
+function followSupervisor(shutdown: (reason: string) => Promise<void>, shutdownGraceMs: number): void {
+  const parent = process.ppid;
+  let parentGone = false;
+  const leave = (reason: string) => {
+    if (parentGone) return;
+    parentGone = true;
+    clearInterval(watch);
+    setTimeout(() => {
+      flushLogs();
+      process.exit(1);
+    }, shutdownGraceMs + HOOKS_GRACE_MS).unref();
+    void shutdown(reason);
+  };
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) leave('parent process gone');
+  }, PARENT_CHECK_MS).unref();
+  process.once('disconnect', () => leave('parent disconnected'));
 }
 
 /**

@@ -1,8 +1,9 @@
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express, { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { attachPrincipal } from '@jwt-msa/claims';
 import { HttpError } from '@jwt-msa/http-errors';
-import { errorHandler, notFound } from './error-handler';
+import { errorHandler, notFound, type NodeErrorHandler, type NodeHandler } from './error-handler';
 import { healthRoutes, type ReadinessCheck } from './health';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './metrics';
@@ -29,9 +30,9 @@ export class Lifecycle {
   }
 }
 
-/** An app and the lifecycle runService drives it with. */
+/** An app (what node's server calls per request; supertest takes it too) and the lifecycle runService drives it with. */
 export interface ServiceApp {
-  readonly app: Express;
+  readonly app: RequestListener;
   readonly lifecycle: Lifecycle;
 }
 
@@ -44,24 +45,29 @@ export interface BaseAppOptions {
   readiness?: Record<string, ReadinessCheck>;
 }
 
+/** Something the base middlewares can be mounted on: an express app or a bare express router. */
+interface MountPoint {
+  use(...handlers: (NodeHandler | NodeErrorHandler | RequestHandler | Router)[]): unknown;
+}
+
 /**
  * What every service answers with, in order: security headers, a request id, X-Served-By,
  * `Connection: close` while draining, /healthz and /readyz, one metrics sample and one log line
  * per request, then the preset's handlers, a JSON 404 and the one error handler.
  */
-function createBaseApp(options: BaseAppOptions, mount: (app: Express) => void): ServiceApp {
-  const app = express();
-  const lifecycle = new Lifecycle();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(helmet());
-  app.use(requestContext(options.service, options.instanceId, lifecycle));
-  app.use(healthRoutes(options.readiness ?? {}, lifecycle, options.instanceId));
-  app.use(observeRequests(options.logger, options.metrics));
-  mount(app);
-  app.use(notFound);
-  app.use(errorHandler(options.logger));
-  return { app, lifecycle };
+function mountBase<T extends MountPoint>(
+  target: T,
+  options: BaseAppOptions,
+  lifecycle: Lifecycle,
+  mount: (target: T) => void,
+): void {
+  target.use(helmet());
+  target.use(requestContext(options.service, options.instanceId, lifecycle));
+  target.use(healthRoutes(options.readiness ?? {}, lifecycle, options.instanceId));
+  target.use(observeRequests(options.logger, options.metrics));
+  mount(target);
+  target.use(notFound);
+  target.use(errorHandler(options.logger));
 }
 
 export interface DomainServiceAppOptions extends BaseAppOptions {
@@ -88,26 +94,47 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
  * size limit, the caller's identity, the service's routes.
  */
 export function createDomainServiceApp(options: DomainServiceAppOptions): ServiceApp {
-  return createBaseApp(options, (app) => {
+  const app = express();
+  const lifecycle = new Lifecycle();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  mountBase(app, options, lifecycle, (app) => {
     if (options.metrics) app.get('/metrics', options.metrics.handler);
     app.use(requireJsonBody);
     app.use(express.json({ limit: options.bodyLimit, strict: true }));
     app.use(options.identity ?? attachPrincipal);
     app.use(options.routes);
   });
+  return { app, lifecycle };
 }
 
 export interface EdgeAppOptions extends BaseAppOptions {
   /** The edge's whole public surface: resolve the route, authorize, forward. */
-  handler: RequestHandler;
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 /**
- * An edge (the gateway): the base and one handler. Bodies stream through untouched, and the
- * metrics stay off this public port (the edge serves them on its internal admin listener).
+ * An edge (the gateway): the base and one handler, on an express Router run directly by node's
+ * server, without an express app. An app swaps the prototypes of node's request and response for
+ * its own on every request, and that swap alone slowed every later step of the proxying (measured:
+ * the app layer was more than half of the gateway's CPU per request; docs/benchmark.md). So the
+ * edge's path uses node's own API only. Bodies stream through untouched, and the metrics stay off
+ * this public port (the edge serves them on its internal admin listener).
  */
 export function createEdgeApp(options: EdgeAppOptions): ServiceApp {
-  return createBaseApp(options, (app) => {
-    app.use(options.handler);
+  const router = Router();
+  const lifecycle = new Lifecycle();
+  const handler = options.handler;
+  mountBase(router, options, lifecycle, (router) => {
+    router.use((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+      handler(req, res).catch(next);
+    });
   });
+  // The router package runs on node's objects (its documented use); express's types say otherwise.
+  const app: RequestListener = (req, res) =>
+    router(req as express.Request, res as express.Response, (error?: unknown) => {
+      // Reached only when the error handler passed an error on (the answer had already begun).
+      if (error) res.destroy();
+    });
+  return { app, lifecycle };
 }

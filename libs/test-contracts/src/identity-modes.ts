@@ -1,5 +1,5 @@
 import { createHmac, createPublicKey } from 'node:crypto';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
@@ -20,9 +20,9 @@ import { verifierSettings } from '@jwt-msa/token-verifier';
  */
 export interface IdentityModeSubject {
   /** The service app with these settings added (e.g. the verify-token ones). */
-  app(env: Record<string, string>): Express;
+  app(env: Record<string, string>): RequestListener;
   /** Sends the probe with these headers; userId is whose data the service answered with, if any. */
-  probe(app: Express, headers: Record<string, string>): Promise<Outcome>;
+  probe(app: RequestListener, headers: Record<string, string>): Promise<Outcome>;
   expected: { alice: Outcome; root: Outcome; anonymous: Outcome };
 }
 
@@ -52,13 +52,13 @@ export function describeIdentityModes(service: string, subject: () => IdentityMo
   let key: SigningKey;
   let foreignKey: SigningKey;
   let jwks: RecordingServer;
-  let headerMode: Express;
-  let verifyMode: Express;
+  let headerMode: RequestListener;
+  let verifyMode: RequestListener;
   const signer = () => new AccessTokenSigner({ issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 60 });
   const tokenOf = (user: User, signingKey = key) =>
     signer().sign(signingKey, { ...users[user], roles: [...users[user].roles] }).token;
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const check = async (app: () => Express, headers: Record<string, string>, expected: Outcome) => {
+  const check = async (app: () => RequestListener, headers: Record<string, string>, expected: Outcome) => {
     const outcome = await subject().probe(app(), headers);
     expect(outcome).toEqual(expected);
   };
@@ -210,7 +210,7 @@ export function describeVerifierSettings(service: string, subject: () => Identit
       JWT_AUDIENCE: AUDIENCE,
       ...settings,
     });
-  const asAlice = (app: Express, token: string) => subject().probe(app, { authorization: `Bearer ${token}` });
+  const asAlice = (app: RequestListener, token: string) => subject().probe(app, { authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
     [key, foreignKey] = await Promise.all([generateSigningKey(), generateSigningKey()]);
