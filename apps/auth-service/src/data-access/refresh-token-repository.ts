@@ -114,6 +114,8 @@ export class RefreshTokenRepository {
    * logins gets one UPDATE, and only the few families a cutoff cannot cover come back.
    */
   async revokeAllOf(userId: string, reason: RevokedReason, issuedSince: Date): Promise<RevokedFamily[]> {
+    // One user's every login in one statement: allowed longer than a request's usual statement limit.
+    await this.db.query('refresh.revoke-all', "SET LOCAL statement_timeout = '30s'");
     const rows = await this.db.query<{ id: string; user_id: string; last_issued_at: Date | null }>(
       'refresh.revoke-all',
       `WITH ended AS (
