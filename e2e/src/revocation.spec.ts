@@ -181,6 +181,7 @@ describe('abuse', () => {
 
   it('revoke endpoints need authentication, and validate their bodies (400 JSON)', async () => {
     expect((await call(gw, 'POST', '/auth/logout-all')).status).toBe(401);
+    expect((await call(gw, 'GET', '/auth/ADMIN/users?username=admin')).status).toBe(401);
     expect((await call(gw, 'GET', '/auth/sessions')).status).toBe(401);
     const forgedIdentity = await call(gw, 'GET', '/auth/sessions', {
       headers: { 'x-user-id': 'someone', 'x-token-sid': 'x' },

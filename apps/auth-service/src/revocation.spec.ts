@@ -315,6 +315,9 @@ describe('admin revocation', () => {
   it('needs the admin role: 401 without a caller, 403 for a user, even for their own id', async () => {
     const user = await registerAndLogin('not-an-admin');
     await request(auth.app).get('/auth/admin/users?username=root-admin').expect(401);
+    // The gateway's table is case-sensitive and sends this to the public /auth rule: the role is checked here too.
+    await request(auth.app).get('/auth/ADMIN/users?username=root-admin').expect(401);
+    await request(auth.app).get('/auth/Admin/users?username=root-admin').set(identityOf(user)).expect(403);
     const forbidden = await request(auth.app)
       .post(`/auth/admin/users/${admin.userId}/revoke`)
       .set(identityOf(user))
