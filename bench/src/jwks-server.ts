@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { REVOCATION_FEED_PATH, type RevocationEntry } from '@jwt-msa/revocation';
+import { REVOCATION_ENTRIES, REVOCATION_FEED_SECRET } from './bench-settings';
 
 export interface JwksStandIn {
   url: string;
@@ -10,17 +13,55 @@ export interface JwksStandIn {
 }
 
 /**
+ * REVOCATION_ENTRIES live revocations of other users' tokens: by jti, by sid and per-user cutoffs,
+ * in the proportions a busy issuer would hold them.
+ */
+function liveRevocations(): RevocationEntry[] {
+  const now = Date.now();
+  return Array.from({ length: REVOCATION_ENTRIES }, (_, i): RevocationEntry => {
+    const kind = i % 10 === 0 ? 'subject' : i % 2 === 0 ? 'session' : 'token';
+    const subject = randomUUID();
+    return {
+      seq: i + 1,
+      kind,
+      id: kind === 'subject' ? subject : randomUUID(),
+      subject,
+      issuedUntilMs: now,
+      expiresAtMs: now + 3_600_000,
+      revokedAtMs: now,
+    };
+  });
+}
+
+/**
  * The stand-in auth service: publishes the bench issuer's public key at /.well-known/jwks.json
- * and counts every fetch, so the flood scenario can show the gateway's refetch budget at work.
- * Anything else answers 404.
+ * and counts every fetch, so the flood scenario can show the gateway's refetch budget at work;
+ * serves the revocation feed (REVOCATION_ENTRIES live entries, then long polls that find nothing
+ * new) to a gateway holding the feed secret. Anything else answers 404.
  */
 export async function startJwksStandIn(publicJwks: object[]): Promise<JwksStandIn> {
   const body = JSON.stringify({ keys: publicJwks });
+  const revocations = liveRevocations();
   const hits: number[] = [];
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/.well-known/jwks.json')) {
       hits.push(Date.now());
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }).end(body);
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    if (url.pathname === REVOCATION_FEED_PATH && req.headers.authorization === `Bearer ${REVOCATION_FEED_SECRET}`) {
+      const after = url.searchParams.get('after');
+      const page = (full: boolean) =>
+        JSON.stringify({ cursor: revocations.length, full, entries: full ? revocations : [] });
+      if (after === null) res.writeHead(200, { 'content-type': 'application/json' }).end(page(true));
+      else {
+        const wait = setTimeout(
+          () => res.writeHead(200, { 'content-type': 'application/json' }).end(page(false)),
+          Number(url.searchParams.get('waitMs') ?? 0),
+        );
+        res.on('close', () => clearTimeout(wait));
+      }
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
