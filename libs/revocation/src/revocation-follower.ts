@@ -45,6 +45,8 @@ export class RevocationFollower {
   constructor(private readonly options: RevocationFollowerOptions) {
     if (options.issuerUrls.length === 0) throw new Error('the revocation feed needs at least one issuer URL');
     this.now = options.now ?? Date.now;
+    // Gateways start on different issuer replicas, so their long polls spread over them.
+    this.urlIndex = Math.floor(Math.random() * options.issuerUrls.length);
     this.timeoutMs = options.timeoutMs ?? 5000;
     let resolve = () => undefined as void;
     const promise = new Promise<void>((done) => (resolve = done));
