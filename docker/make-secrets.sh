@@ -1,36 +1,31 @@
 #!/usr/bin/env sh
-# Creates, once, everything secret the compose stack needs, in git-ignored places:
-#   secrets/jwt-signing-key.pem   the auth service's RS256 signing key (PKCS#8 PEM, compose secret)
-#   secrets/postgres-password     the PostgreSQL superuser's password (compose secret)
-#   .env                          one database password per service, and the admin user's password
-# Existing files are kept (delete one to make it anew). Needs only openssl.
-#   sh docker/make-secrets.sh
+# Optional: bring your own secrets to the compose stack instead of the ones it generates.
+# `docker compose up` needs nothing of this: its `secrets` service generates every missing secret
+# into the `secrets` volume on the first start. Files here win over generated ones (copied in on
+# the next `docker compose up`):
+#
+#   sh docker/make-secrets.sh            # writes secrets/<file> for each line of docker/secrets/secrets.list
+#                                        # that has none yet (git-ignored, mode 0600; needs openssl)
+#   edit or replace any of them, then:   docker compose up -d
+#
+# Keeps existing files (delete one to make it anew). The PostgreSQL superuser password
+# (postgres-password) is set on the first start only: bring it before that, or start afresh with
+# `docker compose down -v`. Database passwords and the rest are taken at every start.
 set -eu
 cd "$(dirname "$0")/.."
 umask 077
 mkdir -p secrets
 chmod 700 secrets
 
-if [ ! -s secrets/jwt-signing-key.pem ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out secrets/jwt-signing-key.pem 2>/dev/null
-  echo "created secrets/jwt-signing-key.pem"
-fi
-if [ ! -s secrets/postgres-password ]; then
-  openssl rand -hex 24 > secrets/postgres-password
-  echo "created secrets/postgres-password"
-fi
-# Compose mounts secrets as they are on disk: the containers' users (node 1000, postgres 999) must
-# be able to read them. The folder itself stays private to you (700).
-chmod 644 secrets/jwt-signing-key.pem secrets/postgres-password
-
-if [ ! -s .env ]; then
-  {
-    echo "# Created by docker/make-secrets.sh: never commit this file."
-    for service in AUTH CATALOG ORDERS PROFILE; do
-      echo "${service}_DB_PASSWORD=$(openssl rand -hex 24)"
-    done
-    echo "ADMIN_USERNAME=admin"
-    echo "ADMIN_PASSWORD=$(openssl rand -hex 12)"
-  } > .env
-  echo "created .env (database passwords; admin user 'admin', password: grep ADMIN_PASSWORD .env)"
-fi
+grep '^secret ' docker/secrets/secrets.list | while read -r _ file kind _; do
+  target="secrets/$file"
+  [ -s "$target" ] && continue
+  case "$kind" in
+    password) openssl rand -hex 24 > "$target" ;;
+    token) openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n' > "$target" ;;
+    rsa-key) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$target" 2>/dev/null ;;
+    *) echo "make-secrets.sh: unknown kind '$kind' for $file in docker/secrets/secrets.list" >&2; exit 1 ;;
+  esac
+  echo "created $target"
+done
+echo "secrets/ holds your secrets; docker compose up takes them (admin password: cat secrets/admin-password)"

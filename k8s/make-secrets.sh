@@ -8,10 +8,14 @@
 #
 #   jwt-signing-key          signing-key.pem: PKCS#8 PEM RSA key(s), the first signs, all are
 #                            published (SIGNING_KEY_FILE=<file> to use yours, e.g. for rotation)
-#   <service>-database       url: the DATABASE_URL of auth-, catalog-, orders-, profile-service
-#   postgres-credentials     (local) the in-cluster PostgreSQL's superuser and per-service passwords
-#   auth-service-admin       username, password of the bootstrap admin (local: generated;
-#                            production: only if ADMIN_PASSWORD is set)
+#   <service>-database       url: the database URL of auth-, catalog-, orders-, profile-service
+#                            (mounted as a file: DATABASE_URL_FILE)
+#   postgres-credentials     (local) the in-cluster PostgreSQL's passwords as files:
+#                            postgres-password (superuser), <db>-db-password (one per service role)
+#   revocation-feed          secret: shared by auth-service and the gateways, which read the
+#                            revocation feed with it (REVOCATION_FEED_SECRET_FILE); generated
+#   auth-service-admin       username, password of the bootstrap admin (ADMIN_USERNAME,
+#                            ADMIN_PASSWORD_FILE): ADMIN_PASSWORD if set, else generated
 #
 # Secrets that exist are kept (delete one to make it anew); the database URLs of the local overlay
 # always follow the passwords in postgres-credentials. Needs openssl, and kubectl unless --print.
@@ -56,18 +60,16 @@ if [ "$overlay" = local ]; then
   declare -A pw
   if exists postgres-credentials; then
     echo "secret/postgres-credentials: exists, kept" >&2
-    for s in "${services[@]}"; do pw[$s]="$(value_of postgres-credentials "$(var_of "$s")_DB_PASSWORD")"; done
+    for s in "${services[@]}"; do pw[$s]="$(value_of postgres-credentials "${s%-service}-db-password")"; done
   else
-    pairs=("superuser-password=$(password)")
-    for s in "${services[@]}"; do pw[$s]="$(password)"; pairs+=("$(var_of "$s")_DB_PASSWORD=${pw[$s]}"); done
+    pairs=("postgres-password=$(password)")
+    for s in "${services[@]}"; do pw[$s]="$(password)"; pairs+=("${s%-service}-db-password=${pw[$s]}"); done
     secret postgres-credentials "${pairs[@]}"
   fi
   for s in "${services[@]}"; do
     db="${s%-service}"
     secret "$s-database" "url=postgres://$db:${pw[$s]}@postgres:5432/$db"
   done
-  if exists auth-service-admin; then echo "secret/auth-service-admin: exists, kept" >&2
-  else secret auth-service-admin "username=${ADMIN_USERNAME:-admin}" "password=${ADMIN_PASSWORD:-$(openssl rand -hex 12)}"; fi
 else
   for s in "${services[@]}"; do
     if exists "$s-database"; then echo "secret/$s-database: exists, kept" >&2; continue; fi
@@ -75,14 +77,16 @@ else
     [ -n "${!var:-}" ] || { echo "set $var (the managed database URL of $s, e.g. postgres://${s%-service}:...@10.20.0.5:5432/${s%-service}?sslmode=require)" >&2; exit 1; }
     secret "$s-database" "url=${!var}"
   done
-  if [ -n "${ADMIN_PASSWORD:-}" ] && ! exists auth-service-admin; then
-    secret auth-service-admin "username=${ADMIN_USERNAME:-admin}" "password=$ADMIN_PASSWORD"
-  fi
 fi
+if exists revocation-feed; then echo "secret/revocation-feed: exists, kept" >&2
+else secret revocation-feed "secret=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')"; fi
+# The auth Deployment mounts the admin password as a file (ADMIN_PASSWORD_FILE), so the Secret always exists.
+if exists auth-service-admin; then echo "secret/auth-service-admin: exists, kept" >&2
+else secret auth-service-admin "username=${ADMIN_USERNAME:-admin}" "password=${ADMIN_PASSWORD:-$(openssl rand -hex 24)}"; fi
 
 if [ "$mode" = print ]; then cat "$out"
 elif [ -s "$out" ]; then kubectl apply -f "$out" >&2
 fi
-if [ "$overlay" = local ] && [ "$mode" = apply ]; then
+if [ "$mode" = apply ]; then
   echo "admin password: kubectl -n $NAMESPACE get secret auth-service-admin -o jsonpath='{.data.password}' | base64 -d" >&2
 fi

@@ -73,6 +73,8 @@ export async function runSessionStoreGateway(): Promise<void> {
     instanceId: 'bench',
     logger,
     metrics: new ServiceMetrics('session-gateway', 'bench'),
+    // The real gateway's defaults (BODY_LIMIT, BODY_TIMEOUT_MS), so both pay the same per request.
+    bodyLimits: { limitBytes: 16 * 1024, timeoutMs: 10_000 },
     handler: async (req, res) => {
       stripIdentityHeaders(req.headers);
       const sessionId = SESSION_HEADER.exec(req.headers.authorization ?? '')?.[1];

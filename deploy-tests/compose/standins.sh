@@ -13,7 +13,8 @@ set -Eeuo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 ROOTFS_CACHE="${ROOTFS_CACHE:-/var/cache/jwt-msa-rootfs}"
-DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The Debian archive this machine's apt uses (debian-apt.sh reads its sources), unless given.
+DEBIAN_MIRROR="${DEBIAN_MIRROR:-$(bash "$here/debian-apt.sh" mirror)}"
 NODE_IMAGE="${NODE_IMAGE:-node:24-slim}"
 POSTGRES_IMAGE="${POSTGRES_IMAGE:-postgres:17}"
 BASE_IMAGE=jwt-msa-standin/debian:bookworm

@@ -3,10 +3,18 @@ import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2';
 import type { Container, EnvVar, PodSpec, Service } from 'kubernetes-types/core/v1';
 import type { Ingress, NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
-import { SERVICE_NAMES, SERVICES } from '@jwt-msa/topology';
+import { SERVICE_NAMES, SERVICES, type ServiceEntry, type ServiceName } from '@jwt-msa/topology';
 import { label, typeCheck } from './k8s-types';
 import { canConnect, selects, type NetworkPeer } from './network-policy';
-import { kustomize, overlays, printedSecrets, readText, type K8sObject, type Overlay } from './workspace';
+import {
+  kustomize,
+  kustomizeWithComponent,
+  overlays,
+  printedSecrets,
+  readText,
+  type K8sObject,
+  type Overlay,
+} from './workspace';
 
 /**
  * The Kubernetes manifests, offline: every overlay renders with `kubectl kustomize`, every
@@ -18,6 +26,17 @@ const NAMESPACE = 'jwt-msa';
 /** Every app of the service list is deployed; the data services each reach a database of their own. */
 const APPS = SERVICE_NAMES.map((name) => SERVICES[name].app);
 const DATA_SERVICES = SERVICE_NAMES.filter((name) => SERVICES[name].kind === 'data').map((name) => SERVICES[name].app);
+const entry = (name: ServiceName): ServiceEntry => SERVICES[name];
+/**
+ * Services that run as many replicas as the load asks for: every kind but `static` (files only,
+ * one replica, which says so in its Deployment). Derived from the service list, so a service added
+ * there is held to everything below the moment it is deployed.
+ */
+const SCALED = SERVICE_NAMES.filter((name) => entry(name).kind !== 'static');
+const STATIC = SERVICE_NAMES.filter((name) => entry(name).kind === 'static');
+/** Where a service's /metrics is: on its own port, or (an edge) on the internal admin port. */
+const metricsPort = (name: ServiceName) => (entry(name).kind === 'edge' ? 'admin' : 'http');
+const SINGLE_REPLICA = 'jwt-msa.example.com/single-replica';
 const productionDbEnv = Object.fromEntries(
   DATA_SERVICES.map((s) => [
     `${s.replace('-service', '').toUpperCase()}_DATABASE_URL`,
@@ -59,10 +78,11 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
       expect([label(object), object.metadata.namespace]).toEqual([label(object), NAMESPACE]);
   });
 
-  it('runs the gateway and each domain service as 3 replicas, with an HPA (min 3) and a PDB', () => {
+  it('scales the gateway and each domain service by an HPA (min 3, no replicas in the Deployment), with a PDB', () => {
     for (const app of APPS) {
       const deployment = named<Deployment>(overlay, 'Deployment', app);
-      expect([app, deployment.spec!.replicas]).toEqual([app, 3]);
+      // The HPA owns the scale: a `replicas` here would reset it on every `kubectl apply -k`.
+      expect([app, deployment.spec!.replicas]).toEqual([app, undefined]);
       const hpa = named<HorizontalPodAutoscaler>(overlay, 'HorizontalPodAutoscaler', app);
       expect(hpa.spec!.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: app });
       expect(hpa.spec!.minReplicas).toBeGreaterThanOrEqual(3);
@@ -97,10 +117,10 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
           }),
         ]);
         expect([at, container.securityContext?.capabilities?.add ?? []]).toEqual([at, []]);
-        for (const resource of ['cpu', 'memory']) {
+        for (const resource of ['cpu', 'memory'])
           expect([at, resource, container.resources?.requests?.[resource]]).toEqual([at, resource, expect.anything()]);
-          expect([at, resource, container.resources?.limits?.[resource]]).toEqual([at, resource, expect.anything()]);
-        }
+        // A memory limit, and no CPU limit: CFS throttling shows as tail latency (see the manifests' comment).
+        expect([at, container.resources?.limits]).toEqual([at, { memory: expect.anything() }]);
         expect([at, container.readinessProbe]).toEqual([at, expect.anything()]);
         expect([at, container.livenessProbe]).toEqual([at, expect.anything()]);
         expect([at, container.image]).toEqual([at, expect.stringMatching(/:[\w.-]+$/)]);
@@ -151,16 +171,19 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
     expect(text).not.toMatch(/PRIVATE KEY|BEGIN RSA|BEGIN EC/);
     expect(text).not.toMatch(/postgres(ql)?:\/\/[^"@\s]*:[^"@\s]*@/); // no URL with a password
     for (const workload of workloads(overlay)) {
-      for (const container of podSpec(workload).containers) {
+      const spec = podSpec(workload);
+      for (const container of spec.containers) {
         for (const env of container.env ?? []) {
-          if (/PASSWORD|DATABASE_URL|SECRET|KEY$/.test(env.name) && env.name !== 'POSTGRES_PASSWORD_FILE') {
-            expect([label(workload), env.name, env.value]).toEqual([label(workload), env.name, undefined]);
-            expect([label(workload), env.name, env.valueFrom?.secretKeyRef?.name]).toEqual([
-              label(workload),
-              env.name,
-              expect.any(String),
-            ]);
-          }
+          if (!/PASSWORD|DATABASE_URL|SECRET|KEY/.test(env.name)) continue;
+          // Secrets reach the process as files only (the *_FILE settings), never as environment values.
+          const at = `${label(workload)} ${env.name}`;
+          expect([at, env.name.endsWith('_FILE'), env.valueFrom]).toEqual([at, true, undefined]);
+          const mount = container.volumeMounts?.find((m) => env.value!.startsWith(`${m.mountPath}/`));
+          const volume = spec.volumes?.find((v) => v.name === mount?.name);
+          expect([at, mount?.readOnly, volume?.secret?.secretName]).toEqual([at, true, expect.any(String)]);
+          const file = env.value!.slice(mount!.mountPath.length + 1);
+          const items = volume!.secret!.items;
+          if (items) expect([at, items.map((item) => item.path)]).toEqual([at, expect.arrayContaining([file])]);
         }
       }
     }
@@ -259,6 +282,115 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
       expect([from, reach(pod(from), dns, 53)]).toEqual([from, true]);
     }
   });
+
+  it('holds every scaled service of libs/topology to the same rules: probes, resources, hardening, policy, PDB, HPA', () => {
+    const policies = ofKind<NetworkPolicy>(overlay, 'NetworkPolicy');
+    const deployments = ofKind<Deployment>(overlay, 'Deployment');
+    // Nothing is deployed that the service list does not know.
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(APPS.slice().sort());
+    for (const name of SCALED) {
+      const app = entry(name).app;
+      const deployment = named<Deployment>(overlay, 'Deployment', app);
+      const spec = podSpec(deployment);
+      const labels = deployment.spec!.template.metadata!.labels!;
+      expect([app, deployment.spec!.replicas, deployment.metadata.annotations?.[SINGLE_REPLICA]]).toEqual([
+        app,
+        undefined,
+        undefined,
+      ]);
+      expect([app, spec.securityContext?.runAsNonRoot, spec.terminationGracePeriodSeconds]).toEqual([
+        app,
+        true,
+        expect.any(Number),
+      ]);
+      for (const container of spec.containers) {
+        const at = `${app} container ${container.name}`;
+        expect([at, container.startupProbe?.httpGet?.path]).toEqual([at, '/healthz']);
+        expect([at, container.readinessProbe?.httpGet?.path]).toEqual([at, '/readyz']);
+        expect([at, container.livenessProbe?.httpGet?.path]).toEqual([at, '/healthz']);
+        expect([at, container.lifecycle?.preStop]).toEqual([at, expect.anything()]); // endpoints drop it before SIGTERM
+        expect([at, container.resources?.requests]).toEqual([
+          at,
+          { cpu: expect.anything(), memory: expect.anything() },
+        ]);
+        expect([at, container.securityContext?.readOnlyRootFilesystem]).toEqual([at, true]);
+      }
+      // A policy of its own admits its callers (beyond the namespace-wide deny and DNS).
+      const admitting = policies.filter(
+        (p) =>
+          (p.spec!.ingress ?? []).length > 0 &&
+          p.spec!.podSelector.matchLabels !== undefined &&
+          selects(p.spec!.podSelector, labels),
+      );
+      expect([app, admitting.map((p) => p.metadata!.name)]).toEqual([app, [expect.any(String)]]);
+      expect([app, named<HorizontalPodAutoscaler>(overlay, 'HorizontalPodAutoscaler', app).spec!.minReplicas]).toEqual([
+        app,
+        expect.any(Number),
+      ]);
+      expect([app, named<PodDisruptionBudget>(overlay, 'PodDisruptionBudget', app).spec!.maxUnavailable]).toEqual([
+        app,
+        1,
+      ]);
+      // The opt-in monitoring component finds it by where its /metrics is.
+      expect([
+        app,
+        deployment.metadata.labels?.['jwt-msa.example.com/metrics-port'],
+        labels['jwt-msa.example.com/metrics-port'],
+      ]).toEqual([app, metricsPort(name), metricsPort(name)]);
+    }
+  });
+
+  it('lets a static app (kind static: files, no state) run one replica only when its Deployment says why', () => {
+    for (const name of STATIC) {
+      const app = entry(name).app;
+      const deployment = named<Deployment>(overlay, 'Deployment', app);
+      expect([app, deployment.spec!.replicas, deployment.metadata.annotations?.[SINGLE_REPLICA]]).toEqual([
+        app,
+        1,
+        expect.stringMatching(/\w{3,}/),
+      ]);
+      expect([
+        app,
+        ofKind<HorizontalPodAutoscaler>(overlay, 'HorizontalPodAutoscaler').some((h) => h.metadata.name === app),
+      ]).toEqual([app, false]);
+    }
+    // Every kind of the service list is one of the two cases above.
+    expect([...SCALED, ...STATIC].sort()).toEqual([...SERVICE_NAMES].sort());
+  });
+
+  it('with k8s/components/monitoring: scrape annotations on every pod, and the scraper admitted to /metrics only', () => {
+    const monitored = kustomizeWithComponent(overlay, 'k8s/components/monitoring');
+    expect(typeCheck(monitored).map((p) => `${p.object}: ${p.message}`)).toEqual([]);
+    const policies = monitored.filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicy[];
+    const scraper: NetworkPeer = {
+      name: 'prometheus',
+      namespace: 'monitoring',
+      labels: { 'app.kubernetes.io/name': 'prometheus' },
+    };
+    const stranger: NetworkPeer = { ...scraper, namespace: 'default' };
+    for (const name of SCALED) {
+      const app = entry(name).app;
+      const deployment = monitored.find(
+        (o) => o.kind === 'Deployment' && o.metadata.name === app,
+      ) as unknown as Deployment;
+      const template = deployment.spec!.template.metadata!;
+      const port = metricsPort(name) === 'admin' ? 9464 : 3000;
+      expect([app, template.annotations]).toEqual([
+        app,
+        { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' },
+      ]);
+      const containerPorts = deployment.spec!.template.spec!.containers[0]!.ports!.map((p) => p.containerPort);
+      expect([app, containerPorts]).toEqual([app, expect.arrayContaining([port])]);
+      const pod: NetworkPeer = { name: app, namespace: NAMESPACE, labels: template.labels! };
+      expect([app, canConnect(policies, scraper, pod, port)]).toEqual([app, true]);
+      expect([app, canConnect(policies, stranger, pod, port)]).toEqual([app, false]);
+      // Without the component, nobody reaches the gateway's admin port.
+      expect([app, canConnect(ofKind<NetworkPolicy>(overlay, 'NetworkPolicy'), scraper, pod, port)]).toEqual([
+        app,
+        false,
+      ]);
+    }
+  });
 });
 
 function podSpecLabels(overlay: Overlay, app: string): Record<string, string> {
@@ -268,14 +400,14 @@ function podSpecLabels(overlay: Overlay, app: string): Record<string, string> {
 }
 
 describe('overlay specifics', () => {
-  it('local: PostgreSQL 17 as a StatefulSet with a volume, created by the same init script as compose', () => {
+  it('local: PostgreSQL 17 as a StatefulSet with a volume, its roles made by the same script as compose', () => {
     const postgres = named<StatefulSet>('local', 'StatefulSet', 'postgres');
     expect(postgres.spec!.template.spec!.containers[0]!.image).toBe('postgres:17');
     expect(postgres.spec!.volumeClaimTemplates?.map((claim) => claim.metadata!.name)).toEqual(['data']);
     const initdb = ofKind<K8sObject & { data: Record<string, string> }>('local', 'ConfigMap').find((c) =>
       c.metadata.name.startsWith('postgres-initdb-'),
     )!;
-    expect(initdb.data['10-service-databases.sh']).toBe(readText('docker/postgres/initdb.d/10-service-databases.sh'));
+    expect(initdb.data['roles.sh']).toBe(readText('docker/postgres/roles.sh'));
     for (const app of APPS)
       expect(named<Deployment>('local', 'Deployment', app).spec!.template.spec!.containers[0]!.image).toBe(
         `jwt-msa/${app}:latest`,

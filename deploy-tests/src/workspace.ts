@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 
@@ -21,9 +22,39 @@ export function readText(relative: string): string {
 
 /** `kubectl kustomize` of a folder under k8s/, parsed. Needs kubectl (kustomize v5 inside). */
 export function kustomize(dir: string): K8sObject[] {
+  return render(path.join(root, dir), dir);
+}
+
+/**
+ * An overlay with an opt-in component added, as a user's overlay would list it under
+ * `components:` (rendered from a scratch kustomization that names both by relative path, since
+ * kustomize accepts no absolute one).
+ */
+export function kustomizeWithComponent(overlay: Overlay, component: string): K8sObject[] {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'kustomize-'));
+  try {
+    const relative = (dir: string) => path.relative(scratch, path.join(root, dir));
+    writeFileSync(
+      path.join(scratch, 'kustomization.yaml'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'namespace: jwt-msa',
+        `resources: [${relative(`k8s/overlays/${overlay}`)}]`,
+        `components: [${relative(component)}]`,
+        '',
+      ].join('\n'),
+    );
+    return render(scratch, `${overlay} + ${component}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function render(dir: string, name: string): K8sObject[] {
   let out: string;
   try {
-    out = execFileSync('kubectl', ['kustomize', path.join(root, dir)], {
+    out = execFileSync('kubectl', ['kustomize', dir], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 20_000,
@@ -31,7 +62,7 @@ export function kustomize(dir: string): K8sObject[] {
   } catch (error) {
     const { code, stderr } = error as { code?: string; stderr?: string };
     if (code === 'ENOENT') throw new Error('kubectl not found: install it (it ships kustomize); .ci/run does');
-    throw new Error(`kubectl kustomize ${dir} failed: ${stderr ?? String(error)}`);
+    throw new Error(`kubectl kustomize ${name} failed: ${stderr ?? String(error)}`);
   }
   return parseYamlStream(out);
 }

@@ -176,6 +176,28 @@ describe('npm start (the local launcher)', () => {
     await expectNothingLeft(dataDir);
   });
 
+  it('leaves nothing running when the launcher itself is killed with SIGKILL: every replica exits by itself', async () => {
+    const dataDir = await newDataDir();
+    const launched = await launch(dataDir, await getFreePort());
+    const { pids, ports } = await whatRuns(dataDir);
+    launched.child.kill('SIGKILL');
+    await launched.exited;
+    const killedAt = Date.now();
+    const left = async () => [
+      ...pids.filter(isAlive).map((pid) => `pid ${pid}`),
+      ...(await Promise.all(ports.map(async (port) => ((await isListening(port)) ? `port ${port}` : '')))).filter(
+        Boolean,
+      ),
+    ];
+    while ((await left()).length > 0 && Date.now() - killedAt < 15_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Each replica sees its IPC channel close (or its parent pid change), drains and exits, though
+    // its stdout pipe died with the launcher; PostgreSQL gets its parent-death signal.
+    expect(await left()).toEqual([]);
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+  });
+
   it('never reports a foreign server on the gateway port as its gateway', async () => {
     const foreign = await recordingServer(() => ({ body: { status: 'ready', instance: 'gateway-1', checks: {} } }));
     try {

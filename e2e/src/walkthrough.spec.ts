@@ -223,7 +223,8 @@ describe('the README curl walkthrough', () => {
       '403',
       '201', // catalog: list, create as alice, create as admin
       '201',
-      '200', // order, list
+      '201',
+      '200', // order, its retry with the same Idempotency-Key, list
       '200',
       '200', // profile put, get
       '401', // forged identity headers
@@ -232,6 +233,11 @@ describe('the README curl walkthrough', () => {
       '204',
       '401', // logout, then refresh
     ]);
+    const orderLines = stdout.split('\n').filter((line) => line.includes('"productName"') && line.endsWith('[201]'));
+    expect(orderLines).toHaveLength(2);
+    expect(JSON.parse(orderLines[1]!.replace(/ \[201\]$/, '')).id).toBe(
+      JSON.parse(orderLines[0]!.replace(/ \[201\]$/, '')).id,
+    );
     expect(stdout).toContain('header: {"alg":"RS256","typ":"at+jwt","kid":"');
     expect(stdout).toMatch(
       /payload: \{.*"https:\/\/jwt-msa\.example\.com\/jwt_claims\/is_admin":false.*"username":"alice"/,

@@ -100,7 +100,7 @@ export const authSettings = {
     min: 0,
     max: 10,
     description:
-      'Proxies in front of the gateway that append the client to `X-Forwarded-For` (counted from the right, the gateway itself not included): 0 for `npm start` and compose, 1 behind one ingress. Login throttling keys on the client this finds.',
+      'Proxies in front of the gateway that append the client to `X-Forwarded-For` (counted from the right, the gateway itself not included): 0 for `npm start`, 1 behind one ingress or the compose balancer. Login throttling keys on the client this finds.',
   }),
   scryptCost: setting.integer('PASSWORD_SCRYPT_LOG2_COST', {
     default: 15,

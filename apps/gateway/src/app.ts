@@ -46,6 +46,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
     instanceId: config.instanceId,
     logger,
     metrics,
+    bodyLimits: { limitBytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs },
     readiness: {
       // The gateway is ready when it can verify tokens; its upstreams' health is their own.
       jwks: async () => {

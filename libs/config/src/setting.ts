@@ -1,3 +1,5 @@
+import { InvalidValue } from './invalid-value';
+
 /**
  * One setting of an app: the environment variable it is read from, how the raw string is parsed,
  * its default, and a description. Apps declare all their settings in one schema object; the same
@@ -11,9 +13,12 @@ export interface Setting<T> {
   readonly default?: T;
   /** Shown in docs instead of the literal default (e.g. "generated"). */
   readonly defaultLabel?: string;
-  /** Marks values that must never be logged. */
+  /**
+   * Marks values that must never be logged or repeated in an error. A secret can also be given as
+   * the content of a file named by `<env>_FILE` (a mounted compose or Kubernetes secret).
+   */
   readonly secret?: boolean;
-  /** Converts the raw value; throws an Error whose message says what is wrong. */
+  /** Converts the raw value; throws an Error (an InvalidValue for the built-in types) saying what is wrong. */
   parse(raw: string): T;
 }
 
@@ -34,7 +39,7 @@ export function string(env: string, options: Options<string> & { pattern?: RegEx
     'string',
     (raw) => {
       if (options.pattern && !options.pattern.test(raw)) {
-        throw new Error(`must match ${options.pattern}`);
+        throw new InvalidValue(`must match ${options.pattern}`);
       }
       return raw;
     },
@@ -48,10 +53,28 @@ export function integer(env: string, options: Options<number> & { min?: number; 
     env,
     'integer',
     (raw) => {
-      if (!/^-?\d+$/.test(raw)) throw new Error(`must be an integer, got "${raw}"`);
+      if (!/^-?\d+$/.test(raw)) throw new InvalidValue('must be an integer', raw);
       const value = Number(raw);
-      if (value < min || value > max) throw new Error(`must be between ${min} and ${max}, got ${value}`);
+      if (value < min || value > max) throw new InvalidValue(`must be between ${min} and ${max}`, String(value));
       return value;
+    },
+    options,
+  );
+}
+
+const BYTE_UNITS = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
+
+/** A size such as `16kb` or `1mb` (units of 1024), read as a number of bytes. */
+export function byteSize(env: string, options: Options<number>): Setting<number> {
+  return define(
+    env,
+    'size (b, kb, mb)',
+    (raw) => {
+      const match = /^(\d+)(b|kb|mb)$/i.exec(raw);
+      if (!match) throw new Error(`must be a size such as 512b, 16kb or 1mb, got "${raw}"`);
+      const bytes = Number(match[1]) * BYTE_UNITS[match[2]!.toLowerCase() as keyof typeof BYTE_UNITS];
+      if (bytes < 1 || !Number.isSafeInteger(bytes)) throw new Error(`must be at least 1 byte, got "${raw}"`);
+      return bytes;
     },
     options,
   );
@@ -70,7 +93,7 @@ export function boolean(env: string, options: Options<boolean>): Setting<boolean
       const normalized = raw.toLowerCase();
       if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
       if (['false', '0', 'no', 'off'].includes(normalized)) return false;
-      throw new Error(`must be true or false, got "${raw}"`);
+      throw new InvalidValue('must be true or false', raw);
     },
     options,
   );
@@ -82,7 +105,7 @@ export function oneOf<const V extends string>(env: string, values: readonly V[],
     values.join(' | '),
     (raw) => {
       if (!(values as readonly string[]).includes(raw))
-        throw new Error(`must be one of ${values.join(', ')}, got "${raw}"`);
+        throw new InvalidValue(`must be one of ${values.join(', ')}`, raw);
       return raw as V;
     },
     options,
@@ -94,10 +117,10 @@ function parseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`must be an absolute URL, got "${raw}"`);
+    throw new InvalidValue('must be an absolute URL', raw);
   }
   if (!['http:', 'https:', 'postgres:', 'postgresql:'].includes(url.protocol)) {
-    throw new Error(`must be an http(s) or postgres URL, got protocol "${url.protocol}"`);
+    throw new InvalidValue('must be an http(s) or postgres URL', raw);
   }
   return raw.replace(/\/+$/, '');
 }
@@ -116,7 +139,7 @@ export function urlList(env: string, options: Options<string[]>): Setting<string
         .split(',')
         .map((part) => part.trim())
         .filter(Boolean);
-      if (urls.length === 0) throw new Error('must list at least one URL');
+      if (urls.length === 0) throw new InvalidValue('must list at least one URL');
       return urls.map(parseUrl);
     },
     options,

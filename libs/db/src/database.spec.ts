@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@jwt-msa/config';
 import { DependencyError } from '@jwt-msa/http-errors';
 import { createTestDatabase, type TestDatabase } from '@jwt-msa/testing';
-import { Database, runMigrations, type Migration } from './index';
+import { Database, databaseFromConfig, databaseSettings, runMigrations, type Migration } from './index';
 
 let testDb: TestDatabase;
 const open = (url = testDb.url, statementTimeoutMs = 5000) =>
@@ -75,5 +79,49 @@ describe('Database', () => {
       code: 'database_timeout',
     });
     await slow.close();
+  });
+});
+
+describe('DATABASE_PASSWORD(_FILE): the password apart from the URL', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'db-password-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const split = () => {
+    const url = new URL(testDb.url);
+    const password = decodeURIComponent(url.password);
+    url.password = '';
+    return { urlWithoutPassword: url.toString(), password };
+  };
+  const connectWith = async (env: Record<string, string>) => {
+    const db = databaseFromConfig(loadConfig(databaseSettings, env), 'db-password-test');
+    try {
+      return await db.query<{ user: string }>('test', 'SELECT current_user AS user');
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('connects with the password read from a mounted file and a URL that carries none', async () => {
+    const { urlWithoutPassword, password } = split();
+    expect(urlWithoutPassword).not.toContain(password);
+    const passwordFile = join(dir, 'password');
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o400 });
+    const rows = await connectWith({ DATABASE_URL: urlWithoutPassword, DATABASE_PASSWORD_FILE: passwordFile });
+    expect(rows).toEqual([{ user: new URL(testDb.url).username }]);
+  });
+
+  it('uses it over a password in the URL', async () => {
+    const { password } = split();
+    const wrongInUrl = new URL(testDb.url);
+    wrongInUrl.password = 'not-the-password';
+    await expect(
+      connectWith({ DATABASE_URL: wrongInUrl.toString(), DATABASE_PASSWORD: password }),
+    ).resolves.toHaveLength(1);
+    await expect(
+      connectWith({ DATABASE_URL: testDb.url, DATABASE_PASSWORD: 'not-the-password' }),
+    ).rejects.toMatchObject({ code: '28P01' }); // invalid_password: the setting is really used
   });
 });

@@ -3,6 +3,8 @@ import { DependencyError } from '@jwt-msa/http-errors';
 
 export interface DatabaseOptions {
   url: string;
+  /** The role's password when it is kept apart from `url`; replaces any password in the URL. */
+  password?: string;
   poolSize: number;
   /** Server-side limit per statement, so a stuck query cannot hold a request forever. */
   statementTimeoutMs: number;
@@ -36,6 +38,13 @@ function translate(error: unknown): unknown {
   return error;
 }
 
+/** pg takes the password from the connection string over a separate `password` option: put it there. */
+function withPassword(url: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}
+
 /** A pg pool with parameterized queries only, counted per purpose, and errors mapped to 503/504. */
 export class Database implements Queryable {
   private readonly pool: Pool;
@@ -45,7 +54,7 @@ export class Database implements Queryable {
   constructor(options: DatabaseOptions) {
     this.onQuery = options.onQuery;
     this.pool = new Pool({
-      connectionString: options.url,
+      connectionString: options.password ? withPassword(options.url, options.password) : options.url,
       max: options.poolSize,
       connectionTimeoutMillis: options.connectionTimeoutMs,
       statement_timeout: options.statementTimeoutMs,
@@ -131,6 +140,7 @@ export class Database implements Queryable {
 export function databaseFromConfig(
   config: {
     databaseUrl: string;
+    databasePassword: string;
     databasePoolSize: number;
     databaseStatementTimeoutMs: number;
     databaseConnectTimeoutMs: number;
@@ -141,6 +151,7 @@ export function databaseFromConfig(
   return new Database({
     ...(onQuery && { onQuery }),
     url: config.databaseUrl,
+    ...(config.databasePassword && { password: config.databasePassword }),
     poolSize: config.databasePoolSize,
     statementTimeoutMs: config.databaseStatementTimeoutMs,
     connectionTimeoutMs: config.databaseConnectTimeoutMs,

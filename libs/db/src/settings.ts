@@ -6,6 +6,13 @@ export const databaseSettings = {
     description: "PostgreSQL URL of this service's own database.",
     secret: true,
   }),
+  databasePassword: setting.string('DATABASE_PASSWORD', {
+    default: '',
+    defaultLabel: '(unset: the one in DATABASE_URL)',
+    description:
+      "The database role's password apart from the URL (e.g. a mounted secret while DATABASE_URL stays plain configuration); replaces any password in DATABASE_URL.",
+    secret: true,
+  }),
   databasePoolSize: setting.integer('DATABASE_POOL_SIZE', {
     default: 10,
     min: 1,

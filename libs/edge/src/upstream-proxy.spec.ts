@@ -60,7 +60,39 @@ describe('UpstreamProxy', () => {
     expect(pool.snapshot().find((e) => e.url.endsWith(`:${dead}`))!.healthy).toBe(false);
   });
 
-  it('never replays a POST, and answers 503 JSON when no replica can be reached', async () => {
+  it('replays a POST with an Idempotency-Key whose connection was refused, body and all, on a live replica', async () => {
+    const dead = await deadPort();
+    const live = await recordingServer((req) => ({ status: 201, body: { got: JSON.parse(req.body) } }));
+    servers.push(live);
+    const pool = new UpstreamPool('orders', [`http://127.0.0.1:${dead}`, `http://127.0.0.1:${live.port}`], {
+      refreshMs: 60_000,
+      ejectMs: 60_000,
+    });
+    const { app, outcomes } = gatewayFor(pool);
+    const order = { productId: 'p', quantity: 2, note: 'x'.repeat(5000) };
+    const res = await request(app).post('/api/orders').set('Idempotency-Key', 'k-1').send(order).expect(201);
+    expect(res.body).toEqual({ got: order });
+    expect(live.requests).toHaveLength(1);
+    expect(live.requests[0]!.headers['idempotency-key']).toBe('k-1');
+    expect(outcomes).toEqual([`retried@http://127.0.0.1:${live.port}`]);
+
+    // A chunked body is replayed whole too.
+    const chunked = new UpstreamPool('orders', [`http://127.0.0.1:${dead}`, `http://127.0.0.1:${live.port}`], {
+      refreshMs: 60_000,
+      ejectMs: 60_000,
+    });
+    const client = request(gatewayFor(chunked).app)
+      .post('/api/orders')
+      .set('Idempotency-Key', 'k-2')
+      .set('content-type', 'application/json')
+      .set('transfer-encoding', 'chunked');
+    client.write(JSON.stringify(order).slice(0, 100));
+    client.write(JSON.stringify(order).slice(100));
+    expect((await client.expect(201)).body).toEqual({ got: order });
+    expect(live.requests).toHaveLength(2);
+  });
+
+  it('never replays a POST without an Idempotency-Key, and answers 503 JSON when no replica can be reached', async () => {
     const dead = await deadPort();
     const live = await replica('live2');
     const pool = new UpstreamPool('orders', [`http://127.0.0.1:${dead}`, `http://127.0.0.1:${live.port}`], {

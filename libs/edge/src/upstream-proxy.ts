@@ -18,6 +18,8 @@ interface UpstreamAttempt {
   replica: Replica;
   startedAt: number;
   retried: boolean;
+  /** The whole body of a request that may be replayed (read once, written to each attempt). */
+  body?: Buffer;
 }
 
 declare global {
@@ -31,6 +33,13 @@ declare global {
 
 /** Replaying these cannot change anything on the server. */
 const IDEMPOTENT = new Set(['GET', 'HEAD']);
+/**
+ * A refused connection means the request never left: replaying it cannot run it twice. Of the
+ * other methods, only a POST whose client made it safe to retry (RFC draft-ietf-httpapi-
+ * idempotency-key-header) is replayed, and only then: a reset may come after the replica acted.
+ */
+const NOTHING_SENT = 'ECONNREFUSED';
+const isKeyedPost = (req: IncomingMessage) => req.method === 'POST' && req.headers['idempotency-key'] !== undefined;
 /** Failures that mean "this replica is gone", as opposed to "this request is slow". */
 const REPLICA_GONE = new Set([
   'ECONNREFUSED',
@@ -51,7 +60,9 @@ const PLUGINS: Plugin[] = [debugProxyErrorsPlugin, proxyEventsPlugin];
  * Streams requests to one upstream over its replicas on keep-alive connections (idle sockets close
  * well before the services' 65 s keep-alive timeout, so no reuse races). A replica that refuses or
  * resets a connection is ejected for a while; a GET/HEAD that hit it is replayed once on another
- * replica; other methods are never replayed. Failures become JSON 503/504, never a hang.
+ * replica, and so is a POST carrying an Idempotency-Key whose connection was refused (its body is
+ * read first, within BODY_LIMIT, so it can be sent again); nothing else is ever replayed.
+ * Failures become JSON 503/504, never a hang.
  */
 export class UpstreamProxy {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 30_000 });
@@ -69,11 +80,23 @@ export class UpstreamProxy {
     if (!replica) {
       throw new DependencyError(`The ${this.pool.name} service has no replicas`, 503, 'upstream_unavailable');
     }
-    await this.send(req, res, replica, false);
+    let body: Buffer | undefined;
+    if (isKeyedPost(req)) {
+      body = await readWholeBody(req);
+      // Cut off by the body limit or timeout (already answered), or the client went away.
+      if (!body) return;
+    }
+    await this.send(req, res, replica, false, body);
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, replica: Replica, retried: boolean): Promise<void> {
-    res.locals.upstreamAttempt = { replica, startedAt: Date.now(), retried };
+  private send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    replica: Replica,
+    retried: boolean,
+    body?: Buffer,
+  ): Promise<void> {
+    res.locals.upstreamAttempt = { replica, startedAt: Date.now(), retried, ...(body && { body }) };
     let proxy = this.proxies.get(replica.url);
     if (!proxy) {
       proxy = this.proxyTo(replica);
@@ -93,6 +116,12 @@ export class UpstreamProxy {
       ejectPlugins: true,
       plugins: PLUGINS,
       on: {
+        // The proxy pipes the request stream, which a replayable request has already given up:
+        // its body goes in here, and the ended stream then only ends the upstream request.
+        proxyReq: (proxyReq, _req, res) => {
+          const body = res.locals.upstreamAttempt?.body;
+          if (body) proxyReq.write(body);
+        },
         proxyRes: (_proxyRes, _req, res) => {
           const attempt = res.locals.upstreamAttempt;
           if (attempt) onOutcome?.(upstream, attempt.replica.url, attempt.retried ? 'retried' : 'ok');
@@ -115,12 +144,11 @@ export class UpstreamProxy {
             (res as ServerResponse).destroy();
             return;
           }
-          const replayOn =
-            !timedOut && !attempt.retried && IDEMPOTENT.has(req.method ?? '') && REPLICA_GONE.has(code)
-              ? this.pool.pick([attempt.replica])
-              : undefined;
+          const replayable =
+            (IDEMPOTENT.has(req.method ?? '') && REPLICA_GONE.has(code)) || (isKeyedPost(req) && code === NOTHING_SENT);
+          const replayOn = !timedOut && !attempt.retried && replayable ? this.pool.pick([attempt.replica]) : undefined;
           if (replayOn) {
-            void this.send(req, res, replayOn, true);
+            void this.send(req, res, replayOn, true, attempt.body);
             return;
           }
           onOutcome?.(upstream, attempt.replica.url, timedOut ? 'timeout' : 'unavailable');
@@ -144,4 +172,14 @@ export class UpstreamProxy {
         if (error) throw error;
       });
   }
+}
+
+/** The request's body in full, or undefined if the request ended early (cut off or aborted). */
+function readWholeBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('close', () => resolve(req.complete ? Buffer.concat(chunks) : undefined));
+  });
 }

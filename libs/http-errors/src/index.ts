@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+
 /**
  * Errors that cross an HTTP boundary. Each has a stable machine-readable `code` and the status it
  * maps to; the one central error handler (service-defaults) turns them into
@@ -61,4 +63,30 @@ export class DependencyError extends HttpError {
 
 export function isHttpError(error: unknown): error is HttpError {
   return error instanceof HttpError;
+}
+
+/** The body grew past the limit while it streamed (RFC 9110 §15.5.14). */
+export class PayloadTooLargeError extends HttpError {
+  constructor(limitBytes: number) {
+    super(413, 'body_too_large', `The request body is larger than ${limitBytes} bytes`);
+  }
+}
+
+/** The body did not arrive in full in time (RFC 9110 §15.5.9): a slow sender holds no connection. */
+export class BodyTimeoutError extends HttpError {
+  constructor(timeoutMs: number) {
+    super(408, 'body_timeout', `The request body did not arrive within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * Writes an error as every error is answered (`{"error": code, "message": ...}`) with plain
+ * node:http calls, for code that runs before or without express (the body limit).
+ */
+export function writeHttpError(res: ServerResponse, error: HttpError, headers: Record<string, string> = {}): void {
+  res.statusCode = error.status;
+  for (const [name, value] of Object.entries({ ...error.headers, ...headers })) res.setHeader(name, value);
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(JSON.stringify({ error: error.code, message: error.message }));
 }

@@ -59,7 +59,7 @@ describe('the data-service template', () => {
     expect(config).toMatchObject({ colour: 'blue', trustEveryone: true, databasePoolSize: 10, port: 3000 });
     expect(() => widgets.loadConfig({ WIDGET_COLOUR: 'green' })).toThrow(ConfigError);
     expect(Object.keys(widgets.schema)).toEqual(
-      expect.arrayContaining(['databaseUrl', 'trustEveryone', 'colour', 'bodyLimit']),
+      expect.arrayContaining(['databaseUrl', 'trustEveryone', 'colour', 'bodyLimitBytes']),
     );
   });
 

@@ -92,7 +92,7 @@ export function dataService<
       instanceId: config.instanceId,
       logger,
       ...(metrics && { metrics }),
-      bodyLimit: config.bodyLimit,
+      bodyLimits: { limitBytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs },
       ...(identity && { identity }),
       readiness: { database: () => db.ping(), ...wiring.readiness },
       routes: wiring.routes,

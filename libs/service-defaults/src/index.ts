@@ -1,5 +1,6 @@
 export { serviceSettings } from './settings';
 export { createLogger, type Logger } from './logger';
+export { type BodyLimits } from './body-limit';
 export {
   createDomainServiceApp,
   createEdgeApp,

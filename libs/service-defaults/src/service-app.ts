@@ -3,8 +3,10 @@ import express, { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { attachPrincipal } from '@jwt-msa/claims';
 import { HttpError } from '@jwt-msa/http-errors';
+import { limitRequestBody, type BodyLimits } from './body-limit';
 import { errorHandler, notFound, type NodeErrorHandler, type NodeHandler } from './error-handler';
 import { healthRoutes, type ReadinessCheck } from './health';
+import { assertJsonShape } from './json-shape';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './metrics';
 import { observeRequests, requestContext } from './request-context';
@@ -43,6 +45,8 @@ export interface BaseAppOptions {
   /** Request metrics; pass the same instance to the Database for query counts. */
   metrics?: ServiceMetrics;
   readiness?: Record<string, ReadinessCheck>;
+  /** Every request body, counted while it streams (413) and timed (408). */
+  bodyLimits: BodyLimits;
 }
 
 /** Something the base middlewares can be mounted on: an express app or a bare express router. */
@@ -52,8 +56,8 @@ interface MountPoint {
 
 /**
  * What every service answers with, in order: security headers, a request id, X-Served-By,
- * `Connection: close` while draining, /healthz and /readyz, one metrics sample and one log line
- * per request, then the preset's handlers, a JSON 404 and the one error handler.
+ * `Connection: close` while draining, the body limit, /healthz and /readyz, one metrics sample and
+ * one log line per request, then the preset's handlers, a JSON 404 and the one error handler.
  */
 function mountBase<T extends MountPoint>(
   target: T,
@@ -63,6 +67,7 @@ function mountBase<T extends MountPoint>(
 ): void {
   target.use(helmet());
   target.use(requestContext(options.service, options.instanceId, lifecycle));
+  target.use(limitRequestBody(options.bodyLimits));
   target.use(healthRoutes(options.readiness ?? {}, lifecycle, options.instanceId));
   target.use(observeRequests(options.logger, options.metrics));
   mount(target);
@@ -71,8 +76,6 @@ function mountBase<T extends MountPoint>(
 }
 
 export interface DomainServiceAppOptions extends BaseAppOptions {
-  /** Largest JSON body accepted, e.g. "16kb". */
-  bodyLimit: string;
   /** Who the caller is; default: the edge's identity headers. */
   identity?: RequestHandler;
   routes: Router;
@@ -90,8 +93,8 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * A domain service (auth, catalog, orders, profile): the base, `/metrics`, JSON bodies within a
- * size limit, the caller's identity, the service's routes.
+ * A domain service (auth, catalog, orders, profile): the base, `/metrics`, JSON bodies within the
+ * size limit and a bounded shape (depth, keys), the caller's identity, the service's routes.
  */
 export function createDomainServiceApp(options: DomainServiceAppOptions): ServiceApp {
   const app = express();
@@ -101,7 +104,14 @@ export function createDomainServiceApp(options: DomainServiceAppOptions): Servic
   mountBase(app, options, lifecycle, (app) => {
     if (options.metrics) app.get('/metrics', options.metrics.handler);
     app.use(requireJsonBody);
-    app.use(express.json({ limit: options.bodyLimit, strict: true }));
+    app.use(
+      express.json({
+        // Decompressed bodies (Content-Encoding: gzip) are held to the same limit.
+        limit: options.bodyLimits.limitBytes,
+        strict: true,
+        verify: (_req, _res, body) => assertJsonShape(body),
+      }),
+    );
     app.use(options.identity ?? attachPrincipal);
     app.use(options.routes);
   });

@@ -24,7 +24,7 @@ function service(ready = true) {
     service: 'demo',
     instanceId: 'demo-1',
     logger,
-    bodyLimit: '1kb',
+    bodyLimits: { limitBytes: 1024, timeoutMs: 2000 },
     readiness: {
       database: async () => {
         if (!ready) throw new Error('database unreachable');
@@ -95,7 +95,13 @@ describe('runService', () => {
       });
       res.json({ done: true });
     });
-    const slow = createDomainServiceApp({ service: 'slow', instanceId: 's-1', logger, bodyLimit: '1kb', routes });
+    const slow = createDomainServiceApp({
+      service: 'slow',
+      instanceId: 's-1',
+      logger,
+      bodyLimits: { limitBytes: 1024, timeoutMs: 2000 },
+      routes,
+    });
     let hookRan = false;
     const events: string[] = [];
     const running = await runService({

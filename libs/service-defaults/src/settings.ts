@@ -18,10 +18,16 @@ export const serviceSettings = {
     default: 'info',
     description: 'Minimum log level.',
   }),
-  bodyLimit: setting.string('BODY_LIMIT', {
-    default: '16kb',
-    pattern: /^\d+(b|kb|mb)$/,
-    description: 'Largest accepted JSON body.',
+  bodyLimitBytes: setting.byteSize('BODY_LIMIT', {
+    default: 16 * 1024,
+    defaultLabel: '`16kb`',
+    description:
+      'Largest request body, counted while it streams (chunked or not): one byte more is a `413` and a closed connection. At the gateway, no upstream receives more.',
+  }),
+  bodyTimeoutMs: setting.integer('BODY_TIMEOUT_MS', {
+    default: 10_000,
+    min: 100,
+    description: 'How long a request body may take to arrive in full before it is cut off with a `408`.',
   }),
   shutdownGraceMs: setting.integer('SHUTDOWN_GRACE_MS', {
     default: 10_000,

@@ -11,7 +11,7 @@ const service = createDomainServiceApp({
   service: 'supervised',
   instanceId: 'fixture',
   logger,
-  bodyLimit: '1kb',
+  bodyLimits: { limitBytes: 1024, timeoutMs: 2000 },
   routes: Router(),
 });
 void runService({

@@ -18,6 +18,8 @@ export interface RecordingServer {
   port: number;
   /** Every request received, in order. */
   requests: Recorded[];
+  /** Body bytes received in all, including requests that never completed (aborted mid-body). */
+  bodyBytesReceived(): number;
   close(): Promise<void>;
 }
 
@@ -31,9 +33,13 @@ export async function recordingServer(
   { host = '127.0.0.1', port = 0 }: { host?: string; port?: number } = {},
 ): Promise<RecordingServer> {
   const requests: Recorded[] = [];
+  let bodyBytes = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('data', (chunk: Buffer) => {
+      bodyBytes += chunk.length;
+      chunks.push(chunk);
+    });
     req.on('end', () => {
       const recorded = {
         method: req.method ?? '',
@@ -55,6 +61,7 @@ export async function recordingServer(
     url: `http://${host}:${bound}`,
     port: bound,
     requests,
+    bodyBytesReceived: () => bodyBytes,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,19 +1,9 @@
 import type { Database } from '@jwt-msa/db';
 import { exportPrivateKeyPem, signingKeyFromPem, type PublicJwk, type SigningKey } from '@jwt-msa/token-issuer';
 import type { KeySet } from '../domain/key-ring';
+import type { ActivationOutcome, KeyStatus, SigningKeyStore, StoredKeyInfo } from '../domain/signing-keys';
 
 const KEY_CREATION_LOCK = 0x6a77746b; // any constant shared by all auth replicas and the rotation command
-
-/** pending: published, not signing yet; active: signs (exactly one); retired: published, signs no more. */
-export type KeyStatus = 'pending' | 'active' | 'retired';
-
-export interface StoredKeyInfo {
-  kid: string;
-  status: KeyStatus;
-  createdAt: Date;
-  activatedAt: Date | null;
-  retiredAt: Date | null;
-}
 
 interface KeyRow {
   kid: string;
@@ -25,12 +15,7 @@ interface KeyRow {
   retired_at: Date | null;
 }
 
-export type ActivationOutcome =
-  | { outcome: 'activated'; kid: string; retiredKid: string | undefined }
-  | { outcome: 'no_pending_key' }
-  | { outcome: 'too_early'; kid: string; secondsLeft: number };
-
-export class SigningKeyRepository {
+export class SigningKeyRepository implements SigningKeyStore {
   constructor(private readonly db: Database) {}
 
   /** The active key (it signs) and every published public key, the active one first. */

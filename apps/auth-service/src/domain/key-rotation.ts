@@ -1,5 +1,5 @@
 import { generateSigningKey, type SigningKey } from '@jwt-msa/token-issuer';
-import type { ActivationOutcome, SigningKeyRepository, StoredKeyInfo } from '../data-access/signing-key-repository';
+import type { ActivationOutcome, SigningKeyStore, StoredKeyInfo } from './signing-keys';
 
 export interface RotationPolicy {
   keyBits: number;
@@ -17,7 +17,7 @@ export interface RotationPolicy {
  */
 export class KeyRotation {
   constructor(
-    private readonly keys: SigningKeyRepository,
+    private readonly keys: SigningKeyStore,
     private readonly policy: RotationPolicy,
     private readonly generate: (bits: number) => Promise<SigningKey> = generateSigningKey,
   ) {}

@@ -20,4 +20,22 @@ export const ordersMigrations: Migration[] = [
       CREATE INDEX orders_user_created_idx ON orders (user_id, created_at);
     `,
   },
+  {
+    id: 2,
+    name: 'order idempotency keys',
+    // One row per caller and Idempotency-Key: the primary key is what makes a concurrent duplicate
+    // wait for the first request's transaction. request_hash tells a retry from a different
+    // request under the same key; order_id is set in the same transaction as the order.
+    sql: `
+      CREATE TABLE order_idempotency_keys (
+        user_id text NOT NULL,
+        idempotency_key text NOT NULL,
+        request_hash text NOT NULL,
+        order_id uuid REFERENCES orders (id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (user_id, idempotency_key)
+      );
+      CREATE INDEX order_idempotency_keys_created_idx ON order_idempotency_keys (created_at);
+    `,
+  },
 ];

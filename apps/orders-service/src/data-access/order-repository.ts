@@ -15,7 +15,7 @@ export interface OrderRecord extends NewOrderRecord {
   createdAt: Date;
 }
 
-interface OrderRow {
+export interface OrderRow {
   id: string;
   user_id: string;
   product_id: string;
@@ -26,9 +26,9 @@ interface OrderRow {
   created_at: Date;
 }
 
-const COLUMNS = 'id, user_id, product_id, product_name, quantity, unit_price, total, created_at';
+export const ORDER_COLUMNS = 'id, user_id, product_id, product_name, quantity, unit_price, total, created_at';
 
-const toOrder = (row: OrderRow): OrderRecord => ({
+export const toOrderRecord = (row: OrderRow): OrderRecord => ({
   id: row.id,
   userId: row.user_id,
   productId: row.product_id,
@@ -43,32 +43,37 @@ export class OrderRepository {
   constructor(private readonly db: Queryable) {}
 
   async insert(order: NewOrderRecord): Promise<OrderRecord> {
-    const rows = await this.db.query<OrderRow>(
-      'order.insert',
-      `INSERT INTO orders (user_id, product_id, product_name, quantity, unit_price, total)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-      [order.userId, order.productId, order.productName, order.quantity, order.unitPrice, order.total],
-    );
-    return toOrder(rows[0]!);
+    return insertOrder(this.db, order);
   }
 
   /** Newest first. */
   async listByUser(userId: string): Promise<OrderRecord[]> {
     const rows = await this.db.query<OrderRow>(
       'order.list-by-user',
-      `SELECT ${COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC`,
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC`,
       [userId],
     );
-    return rows.map(toOrder);
+    return rows.map(toOrderRecord);
   }
 
   /** Filtering by owner in SQL: another user's order is simply not found. */
   async findByIdForUser(id: string, userId: string): Promise<OrderRecord | undefined> {
     const rows = await this.db.query<OrderRow>(
       'order.find-for-user',
-      `SELECT ${COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
       [id, userId],
     );
-    return rows[0] && toOrder(rows[0]);
+    return rows[0] && toOrderRecord(rows[0]);
   }
+}
+
+/** One order row, on the pool or inside a transaction. */
+export async function insertOrder(db: Queryable, order: NewOrderRecord): Promise<OrderRecord> {
+  const rows = await db.query<OrderRow>(
+    'order.insert',
+    `INSERT INTO orders (user_id, product_id, product_name, quantity, unit_price, total)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ORDER_COLUMNS}`,
+    [order.userId, order.productId, order.productName, order.quantity, order.unitPrice, order.total],
+  );
+  return toOrderRecord(rows[0]!);
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from '@jwt-msa/http-errors';
+import { HttpError, ValidationError } from '@jwt-msa/http-errors';
 
 export interface NewOrder {
   productId: string;
@@ -38,4 +38,20 @@ function parseQuantity(value: unknown): number {
     throw new ValidationError(`quantity must be an integer between 1 and ${MAX_QUANTITY}`);
   }
   return value;
+}
+
+/** Keys are opaque to us; a UUID is what clients are told to send. Printable ASCII, bounded. */
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
+
+/** The Idempotency-Key header's value, if the request has one. */
+export function parseIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(header)) {
+    throw new HttpError(
+      400,
+      'invalid_idempotency_key',
+      'Idempotency-Key must be 1 to 255 printable ASCII characters (a UUID is a good key)',
+    );
+  }
+  return header;
 }

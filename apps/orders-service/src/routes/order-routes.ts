@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { principalOf, requireAuth } from '@jwt-msa/claims';
-import { parseNewOrder } from '../domain/order-input';
+import { parseIdempotencyKey, parseNewOrder } from '../domain/order-input';
 import type { Orders } from '../domain/orders';
 
 /** HTTP adapter only: parse, delegate, answer. Every route acts for the verified caller only. */
@@ -10,7 +10,10 @@ export function orderRoutes(orders: Orders): Router {
 
   router.post('/api/orders', async (req, res) => {
     const input = parseNewOrder(req.body);
-    const order = await orders.place({ principal: principalOf(res), requestId: res.locals.requestId }, input);
+    const key = parseIdempotencyKey(req.get('idempotency-key'));
+    const context = { principal: principalOf(res), requestId: res.locals.requestId };
+    const { order, replayed } = await orders.place(context, input, key);
+    if (replayed) res.set('Idempotent-Replayed', 'true');
     res.status(201).location(`/api/orders/${order.id}`).json(order);
   });
 
