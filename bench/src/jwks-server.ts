@@ -12,6 +12,8 @@ export interface JwksStandIn {
   close(): Promise<void>;
 }
 
+const FULL_PAGE_SIZE = 5000;
+
 /**
  * REVOCATION_ENTRIES live revocations of other users' tokens: by jti, by sid and per-user cutoffs,
  * in the proportions a busy issuer would hold them.
@@ -51,13 +53,17 @@ export async function startJwksStandIn(publicJwks: object[]): Promise<JwksStandI
     }
     const url = new URL(req.url ?? '/', 'http://stand-in');
     if (url.pathname === REVOCATION_FEED_PATH && req.headers.authorization === `Bearer ${REVOCATION_FEED_SECRET}`) {
-      const after = url.searchParams.get('after');
-      const page = (full: boolean) =>
-        JSON.stringify({ cursor: revocations.length, full, entries: full ? revocations : [] });
-      if (after === null) res.writeHead(200, { 'content-type': 'application/json' }).end(page(true));
-      else {
+      const json = (page: object) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(page));
+      if (url.searchParams.get('after') === null) {
+        // As the auth service pages a full list.
+        const from = Number(url.searchParams.get('from') ?? 0);
+        const entries = revocations.slice(from, from + FULL_PAGE_SIZE);
+        const more = from + entries.length < revocations.length;
+        json({ cursor: revocations.length, full: true, entries, ...(more && { next: from + entries.length }) });
+      } else {
         const wait = setTimeout(
-          () => res.writeHead(200, { 'content-type': 'application/json' }).end(page(false)),
+          () => json({ cursor: revocations.length, full: false, entries: [] }),
           Number(url.searchParams.get('waitMs') ?? 0),
         );
         res.on('close', () => clearTimeout(wait));

@@ -7,7 +7,7 @@ import { createLogger } from '@jwt-msa/service-defaults';
 import { migratedTestDatabase, type MigratedTestDatabase } from '@jwt-msa/testing';
 import { authService, type AuthApp } from './app';
 import { authMigrations } from './data-access/migrations';
-import { MAX_NARROW_ENTRIES_PER_SUBJECT } from './domain/revocations';
+import { FULL_PAGE_LIMIT, MAX_NARROW_ENTRIES_PER_SUBJECT } from './domain/revocations';
 
 const FEED_SECRET = 'feed-secret-'.padEnd(40, 'x');
 
@@ -78,9 +78,15 @@ const feed = (app: AuthApp, query = '') =>
 
 /** What a gateway holding the whole feed would refuse. */
 async function denyListNow(): Promise<DenyList> {
-  const page = (await feed(auth).expect(200)).body as RevocationFeedPage;
+  const first = (await feed(auth).expect(200)).body as RevocationFeedPage;
+  const entries = [...first.entries];
+  for (let next = first.next; next !== undefined; ) {
+    const page = (await feed(auth, `?from=${next}&until=${first.cursor}`).expect(200)).body as RevocationFeedPage;
+    entries.push(...page.entries);
+    next = page.next;
+  }
   const list = new DenyList();
-  list.replace(page.entries);
+  list.replace(entries);
   return list;
 }
 
@@ -344,10 +350,39 @@ describe('the internal revocation feed', () => {
   });
 
   it('validates its query', async () => {
-    for (const query of ['?after=-1', '?after=abc', '?after=1&waitMs=40000', '?after=1&waitMs=x']) {
+    for (const query of [
+      '?after=-1',
+      '?after=abc',
+      '?after=1&waitMs=40000',
+      '?after=1&waitMs=x',
+      '?from=x',
+      '?until=1e3',
+    ]) {
       const res = await feed(auth, query).expect(400);
       expect(res.body.error).toBe('invalid_request');
     }
+  });
+
+  it(`serves a full list in pages of ${FULL_PAGE_LIMIT}, all from one snapshot`, async () => {
+    await db.query(
+      'test',
+      `INSERT INTO revocations (kind, id, subject, issued_until, expires_at)
+       SELECT 'token', gen_random_uuid()::text, gen_random_uuid()::text, now(), now() + interval '10 minutes'
+         FROM generate_series(1, $1::int)`,
+      [FULL_PAGE_LIMIT + 10],
+    );
+    const first = (await feed(auth).expect(200)).body as RevocationFeedPage;
+    expect(first).toMatchObject({ full: true, next: first.entries.at(-1)!.seq });
+    expect(first.entries).toHaveLength(FULL_PAGE_LIMIT);
+    const session = await registerAndLogin('during-resync');
+    await request(auth.app).post('/auth/logout').send({ refresh_token: session.refresh }).expect(204);
+    const rest = (await feed(auth, `?from=${first.next}&until=${first.cursor}`).expect(200)).body as RevocationFeedPage;
+    expect(rest.next).toBeUndefined();
+    expect(rest.cursor).toBe(first.cursor);
+    // The logout made during the resync comes after the snapshot: with the next incremental read.
+    expect(rest.entries.some((entry) => entry.id === session.claims.sid)).toBe(false);
+    const after = (await feed(auth, `?after=${first.cursor}`).expect(200)).body as RevocationFeedPage;
+    expect(after.entries.map((entry) => entry.id)).toEqual([session.claims.sid]);
   });
 
   it('pages after a cursor, and a long poll on one replica wakes for a revocation made on another', async () => {

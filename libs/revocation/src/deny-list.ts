@@ -27,9 +27,9 @@ export interface Revoked {
  * users who revoked within one access-token lifetime, never the number of logins.
  */
 export class DenyList {
-  private readonly byToken = new Map<string, Held>();
-  private readonly bySession = new Map<string, Held>();
-  private readonly bySubject = new Map<string, Held>();
+  private byToken = new Map<string, Held>();
+  private bySession = new Map<string, Held>();
+  private bySubject = new Map<string, Held>();
   private readonly now: () => number;
 
   constructor(options: DenyListOptions = {}) {
@@ -69,6 +69,16 @@ export class DenyList {
     this.bySession.clear();
     this.bySubject.clear();
     this.add(entries);
+  }
+
+  /** Takes over what `other` holds, at once (a full list received in pages, then applied whole). */
+  replaceWith(other: DenyList): void {
+    this.byToken = other.byToken;
+    this.bySession = other.bySession;
+    this.bySubject = other.bySubject;
+    other.byToken = new Map();
+    other.bySession = new Map();
+    other.bySubject = new Map();
   }
 
   /** Drops entries that can no longer cover an unexpired token; returns how many. */

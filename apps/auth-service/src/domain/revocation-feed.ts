@@ -1,6 +1,7 @@
 import type { Queryable } from '@jwt-msa/db';
 import type { RevocationFeedPage } from '@jwt-msa/revocation';
 import { RevocationRepository } from '../data-access/revocation-repository';
+import type { FeedQuery } from './credentials';
 import { feedPage } from './revocations';
 
 /** Entries per incremental page; a follower that is further behind asks again at once. */
@@ -27,12 +28,12 @@ export class RevocationFeed {
     private readonly pollMs: number,
   ) {}
 
-  /** A resync (no cursor) or the entries after `cursor`, waiting up to `waitMs` for some. */
-  async read(cursor: number | undefined, waitMs: number, signal: AbortSignal): Promise<RevocationFeedPage> {
-    const page = await feedPage(this.db, cursor, PAGE_LIMIT);
-    if (cursor === undefined || page.cursor !== cursor || waitMs <= 0 || this.stopped) return page;
-    await this.appendedAfter(cursor, waitMs, signal);
-    return signal.aborted ? page : feedPage(this.db, cursor, PAGE_LIMIT);
+  /** A page of a full list, or the entries after a cursor, waiting up to `waitMs` for some. */
+  async read(query: FeedQuery, signal: AbortSignal): Promise<RevocationFeedPage> {
+    const page = await feedPage(this.db, query, PAGE_LIMIT);
+    if (query.kind === 'full' || page.cursor !== query.after || query.waitMs <= 0 || this.stopped) return page;
+    await this.appendedAfter(query.after, query.waitMs, signal);
+    return signal.aborted ? page : feedPage(this.db, query, PAGE_LIMIT);
   }
 
   /** Something was appended here: followers need not wait for the next poll. */
