@@ -17,3 +17,11 @@ export const GATEWAY_CACHE_ENTRIES_ENV = 'VERIFIED_TOKEN_CACHE_MAX_ENTRIES';
 export const GATEWAY_DEFAULT_CACHE_BOUNDS = { maxEntries: 100_000, maxBytes: 64 * 2 ** 20 };
 /** The gateway's cache lookups by result (hit, miss), read from its admin /metrics. */
 export const CACHE_METRIC = 'gateway_verified_token_cache_lookups_total';
+
+/**
+ * The revocation scenario's gateway follows a stand-in feed holding this many live entries (none
+ * of them covering the bench's tokens): what a request costs, and the memory, with a full list.
+ */
+export const REVOCATION_ENTRIES = 100_000;
+/** Shared by the stand-in feed and that gateway (REVOCATION_FEED_SECRET). */
+export const REVOCATION_FEED_SECRET = 'bench-revocation-feed-secret-0123456789';

@@ -80,6 +80,14 @@ export function goalsFor({ summaries, runs, flood, cacheMemory, rawVerify, args 
       max: 2,
     },
     {
+      name: 'cached JWT with 100,000 revocations held: CPU/req <= 1.1x without',
+      judgedBy: 'cpu',
+      value: ratio(cpuOf('jwt-cached-revocations-100k'), cpuOf('jwt-cached')),
+      max: 1.1,
+      rpsValue: ratio(rpsOf('jwt-cached'), rpsOf('jwt-cached-revocations-100k')),
+      pairedValue: pairedRatio(runs, 'jwt-cached', 'jwt-cached-revocations-100k', 'cpuUsPerReq'),
+    },
+    {
       name: 'LOG_LEVEL=info >= 0.9x warn',
       judgedBy: 'rps',
       value: ratio(rpsOf('auth-off-log-info'), baseline),

@@ -41,6 +41,7 @@ export class RequestPlans {
       ['auth-off-c10', authOff],
       ['auth-off-c200', authOff],
       ['jwt-cached', cached],
+      ['jwt-cached-revocations-100k', cached],
       ['jwt-cached-c10', cached],
       ['jwt-cached-c200', cached],
       ['jwt-uncached', uncached],

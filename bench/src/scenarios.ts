@@ -5,6 +5,7 @@ export type Target =
   | 'gateway'
   | 'gateway-log-info'
   | 'gateway-b'
+  | 'gateway-revocations'
   | 'session-gateway'
   | 'plain-proxy'
   | 'peer-express-jwt'
@@ -44,6 +45,13 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     kind: 'jwt',
     target: 'gateway',
     description: `GET ${PROTECTED_PATH}, cycling a pool of distinct pre-signed tokens larger than the gateway's cache: every request is a full RS256 verification`,
+  },
+  {
+    id: 'jwt-cached-revocations-100k',
+    label: 'gateway, JWT cached, 100,000 revocations held',
+    kind: 'jwt',
+    target: 'gateway-revocations',
+    description: `As jwt-cached, on a gateway following a revocation feed with 100,000 live entries (other users'): each request is also looked up in the deny-list`,
   },
   {
     id: 'session-store',

@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { getFreePort } from '@jwt-msa/local-postgres';
 import type { BenchArgs } from './args';
-import { AUDIENCE, GATEWAY_CACHE_ENTRIES_ENV, ISSUER, JWKS_REFETCHES_PER_MINUTE } from './bench-settings';
+import {
+  AUDIENCE,
+  GATEWAY_CACHE_ENTRIES_ENV,
+  ISSUER,
+  JWKS_REFETCHES_PER_MINUTE,
+  REVOCATION_FEED_SECRET,
+} from './bench-settings';
 import type { JwksStandIn } from './jwks-server';
 import { minimalEnv, waitForHttp, type ChildProcesses } from './processes';
 import type { Target } from './scenarios';
@@ -83,6 +89,12 @@ export async function startTargets(setup: TargetSetup): Promise<RunningTargets> 
     starting.push(
       startGateway(setup, 'gateway-log-info', 'info', gatewayBundle, upstream).then(started('gateway-log-info')),
     );
+  if (needed.has('gateway-revocations'))
+    starting.push(
+      startGateway(setup, 'gateway-revocations', 'warn', gatewayBundle, upstream, {
+        REVOCATION_FEED_SECRET,
+      }).then(started('gateway-revocations')),
+    );
   if (needed.has('plain-proxy'))
     starting.push(startBenchRole(setup, 'plain-proxy', { UPSTREAM_URL: upstream.origin }).then(started('plain-proxy')));
   if (needed.has('peer-express-jwt'))
@@ -161,10 +173,11 @@ async function startSessionGateway(
 /** A real gateway bundle, configured by env as in production, ready when /readyz answers. */
 async function startGateway(
   setup: TargetSetup,
-  name: 'gateway' | 'gateway-log-info' | 'gateway-b',
+  name: 'gateway' | 'gateway-log-info' | 'gateway-b' | 'gateway-revocations',
   logLevel: string,
   bundle: string,
   upstream: TargetAddress,
+  extraEnv: Record<string, string> = {},
 ): Promise<TargetAddress> {
   const { args, children, jwks } = setup;
   const [port, adminPort] = [await getFreePort(), await getFreePort()];
@@ -188,6 +201,7 @@ async function startGateway(
       JWT_AUDIENCE: AUDIENCE,
       JWKS_REFETCHES_PER_MINUTE: String(JWKS_REFETCHES_PER_MINUTE),
       [GATEWAY_CACHE_ENTRIES_ENV]: String(args.cacheEntries),
+      ...extraEnv,
     }),
   });
   const origin = `http://127.0.0.1:${port}`;

@@ -104,6 +104,8 @@ export const authService = dataService({
         }
       },
       background: [background],
+      // Gateways' long polls would otherwise hold the shutdown for up to their wait; they ask another replica.
+      onDrain: () => feed.stop(),
       keys,
       accounts,
       throttle,

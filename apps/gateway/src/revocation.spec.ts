@@ -19,6 +19,7 @@ const logger = createLogger('gateway', 'test', 'silent');
 class FakeIssuer {
   entries: RevocationEntry[] = [];
   feedStatus = 200;
+  fullPageSize = 1000;
   firstListReleased: Promise<void> = Promise.resolve();
   readonly feedAuthorizations: string[] = [];
   private waiting: Array<{ after: number; res: ServerResponse; timer: NodeJS.Timeout }> = [];
@@ -62,7 +63,11 @@ class FakeIssuer {
     const after = url.searchParams.get('after');
     if (after === null) {
       await this.firstListReleased;
-      return this.json(res, 200, { cursor: this.entries.length, full: true, entries: this.entries });
+      const from = Number(url.searchParams.get('from') ?? 0);
+      const until = Number(url.searchParams.get('until') ?? this.entries.length);
+      const page = this.entries.filter((entry) => entry.seq > from && entry.seq <= until).slice(0, this.fullPageSize);
+      const more = page.length === this.fullPageSize && page.at(-1)!.seq < until;
+      return this.json(res, 200, { cursor: until, full: true, entries: page, ...(more && { next: page.at(-1)!.seq }) });
     }
     const cursor = Number(after);
     if (this.entries.length > cursor) return this.answer(res, cursor);
@@ -227,6 +232,26 @@ describe('fail mode closed', () => {
       expect(notReady.body.checks.revocations).toMatch(/fail mode closed: refusing tokens/);
       issuer.feedStatus = 200;
       await eventually(async () => (await callWith(gateway, token)).status === 200, 5000);
+    } finally {
+      await gateway.revocations.stop();
+      await issuer.close();
+    }
+  });
+});
+
+describe('a full list in pages', () => {
+  it('is applied whole once every page has come', async () => {
+    const issuer = new FakeIssuer(key);
+    await issuer.start();
+    issuer.fullPageSize = 2;
+    for (const sid of ['page-1a', 'page-1b', 'page-2a', 'page-2b', 'page-3a'])
+      issuer.revoke({ kind: 'session', id: sid });
+    const gateway = await gatewayFor(issuer);
+    try {
+      await eventually(async () => (await request(gateway.service.app).get('/readyz')).status === 200);
+      expect(gateway.revocations.denyList.size).toBe(5);
+      for (const sid of ['page-1a', 'page-2b', 'page-3a']) await callWith(gateway, tokenOf(sid).token).expect(401);
+      expect(issuer.feedAuthorizations.length).toBeGreaterThanOrEqual(3);
     } finally {
       await gateway.revocations.stop();
       await issuer.close();

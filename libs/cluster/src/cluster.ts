@@ -121,6 +121,9 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
       ADMIN_USERNAME: options.admin.username,
       ADMIN_PASSWORD: options.admin.password,
     };
+    // The gateways read the auth service's revocation feed with it; nothing else needs it, so a
+    // fresh one per start (never written anywhere) is enough.
+    const feedSecret = { REVOCATION_FEED_SECRET: randomBytes(32).toString('base64url') };
     const urlsOf = (upstream: UpstreamName) =>
       instances
         .filter((instance) => instance.service === upstream)
@@ -142,7 +145,8 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
         // The session gateway's logins go through the issuer's internal credentials check.
         ...((service === 'auth' || sessionDatabase) && { CREDENTIALS_CHECK_SECRET: credentialsCheckSecret }),
         ...Object.fromEntries(callees.map((callee) => [upstreamUrlsVariable(callee), urlsOf(callee)])),
-        ...(isEdge(service) && { ADMIN_PORT: '0' }),
+        ...(isEdge(service) && { ADMIN_PORT: '0', ...feedSecret }),
+        ...(service === 'auth' && feedSecret),
         // A static service's figures come from every replica: it finds them in the file written below.
         ...(isStatic(service) && { CLUSTER_FILE: path.join(options.dataDir, CLUSTER_FILE_NAME) }),
         // The issuer holds the users: the bootstrap admin is created there.

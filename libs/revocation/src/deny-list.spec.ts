@@ -111,6 +111,18 @@ describe('DenyList', () => {
     expect(denied.size).toBe(1);
   });
 
+  it('takes over a list filled elsewhere at once (a full list received in pages)', () => {
+    const denied = list();
+    denied.add([entry({ kind: 'token', id: 'jti-old' })]);
+    const staging = list();
+    staging.add([entry({ kind: 'session', id: 'family-1' })]);
+    staging.add([entry({ kind: 'session', id: 'family-2' })]);
+    denied.replaceWith(staging);
+    expect(denied.match(tokenAt(T0, { jti: 'jti-old' }))).toBeUndefined();
+    expect(denied.match(tokenAt(T0, { sid: 'family-2' }))).toEqual({ kind: 'session', id: 'family-2' });
+    expect([denied.size, staging.size]).toEqual([2, 0]);
+  });
+
   it('holds one cutoff, not 100,000 entries, for 100,000 logins ended by one logout-all', () => {
     const denied = list();
     // The issuer sends only the cutoff (and the families of its last second); every older token is covered.

@@ -1,8 +1,20 @@
-import { cutoffCovers, type RevocableToken, type RevocationEntry } from './revocation-entry';
+import { cutoffCovers, type RevocableToken, type RevocationEntry, type RevocationKind } from './revocation-entry';
 
 export interface DenyListOptions {
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
+}
+
+/** What is held per id: only what matching and expiry need (~150 bytes an entry with its key, not a whole feed entry). */
+interface Held {
+  issuedUntilMs: number;
+  expiresAtMs: number;
+}
+
+/** Why a token is refused: the entry that covers it. */
+export interface Revoked {
+  kind: RevocationKind;
+  id: string;
 }
 
 /**
@@ -15,9 +27,9 @@ export interface DenyListOptions {
  * users who revoked within one access-token lifetime, never the number of logins.
  */
 export class DenyList {
-  private readonly byToken = new Map<string, RevocationEntry>();
-  private readonly bySession = new Map<string, RevocationEntry>();
-  private readonly bySubject = new Map<string, RevocationEntry>();
+  private byToken = new Map<string, Held>();
+  private bySession = new Map<string, Held>();
+  private bySubject = new Map<string, Held>();
   private readonly now: () => number;
 
   constructor(options: DenyListOptions = {}) {
@@ -25,15 +37,15 @@ export class DenyList {
   }
 
   /** The entry that revokes this token, if any. */
-  match(token: RevocableToken): RevocationEntry | undefined {
+  match(token: RevocableToken): Revoked | undefined {
     const now = this.now();
-    const live = (entry: RevocationEntry | undefined) => (entry && entry.expiresAtMs > now ? entry : undefined);
-    const byToken = live(this.byToken.get(token.jti));
-    if (byToken) return byToken;
-    const bySession = token.sid === undefined ? undefined : live(this.bySession.get(token.sid));
-    if (bySession) return bySession;
-    const bySubject = live(this.bySubject.get(token.sub));
-    return bySubject && cutoffCovers(bySubject.issuedUntilMs, token.iat) ? bySubject : undefined;
+    const live = (held: Held | undefined) => held !== undefined && held.expiresAtMs > now;
+    if (live(this.byToken.get(token.jti))) return { kind: 'token', id: token.jti };
+    if (token.sid !== undefined && live(this.bySession.get(token.sid))) return { kind: 'session', id: token.sid };
+    const cutoff = this.bySubject.get(token.sub);
+    if (cutoff && live(cutoff) && cutoffCovers(cutoff.issuedUntilMs, token.iat))
+      return { kind: 'subject', id: token.sub };
+    return undefined;
   }
 
   /** Adds entries from the feed (already-expired ones are skipped; a later cutoff replaces an earlier one). */
@@ -43,7 +55,11 @@ export class DenyList {
       if (entry.expiresAtMs <= now) continue;
       const map = this.mapOf(entry);
       const held = map.get(entry.id);
-      map.set(entry.id, held ? merged(held, entry) : entry);
+      // The one that covers more (the later cutoff) and lives longer.
+      map.set(entry.id, {
+        issuedUntilMs: Math.max(held?.issuedUntilMs ?? -Infinity, entry.issuedUntilMs),
+        expiresAtMs: Math.max(held?.expiresAtMs ?? -Infinity, entry.expiresAtMs),
+      });
     }
   }
 
@@ -55,13 +71,23 @@ export class DenyList {
     this.add(entries);
   }
 
+  /** Takes over what `other` holds, at once (a full list received in pages, then applied whole). */
+  replaceWith(other: DenyList): void {
+    this.byToken = other.byToken;
+    this.bySession = other.bySession;
+    this.bySubject = other.bySubject;
+    other.byToken = new Map();
+    other.bySession = new Map();
+    other.bySubject = new Map();
+  }
+
   /** Drops entries that can no longer cover an unexpired token; returns how many. */
   sweep(): number {
     const now = this.now();
     let dropped = 0;
     for (const map of [this.byToken, this.bySession, this.bySubject]) {
-      for (const [id, entry] of map) {
-        if (entry.expiresAtMs <= now) {
+      for (const [id, held] of map) {
+        if (held.expiresAtMs <= now) {
           map.delete(id);
           dropped++;
         }
@@ -74,18 +100,8 @@ export class DenyList {
     return this.byToken.size + this.bySession.size + this.bySubject.size;
   }
 
-  private mapOf(entry: RevocationEntry): Map<string, RevocationEntry> {
+  private mapOf(entry: RevocationEntry): Map<string, Held> {
     if (entry.kind === 'token') return this.byToken;
     return entry.kind === 'session' ? this.bySession : this.bySubject;
   }
-}
-
-/** Two entries for one id: the one that covers more (the later cutoff) and lives longer. */
-function merged(held: RevocationEntry, incoming: RevocationEntry): RevocationEntry {
-  return {
-    ...incoming,
-    issuedUntilMs: Math.max(held.issuedUntilMs, incoming.issuedUntilMs),
-    expiresAtMs: Math.max(held.expiresAtMs, incoming.expiresAtMs),
-    seq: Math.max(held.seq, incoming.seq),
-  };
 }

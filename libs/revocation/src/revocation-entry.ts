@@ -53,6 +53,11 @@ export interface RevocationFeedPage {
   /** True when `entries` is the whole live list (a resync): replace, do not add. */
   readonly full: boolean;
   readonly entries: readonly RevocationEntry[];
+  /**
+   * A full list comes in pages, so no side ever holds it as one huge JSON text: when present, the
+   * list goes on after this seq (ask `?from=<next>&until=<cursor>`); apply the list once complete.
+   */
+  readonly next?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DenyList } from './deny-list';
+import { DenyList } from './deny-list';
 import { REVOCATION_FEED_PATH, type RevocationEntry, type RevocationFeedPage } from './revocation-entry';
 
 export interface RevocationFollowerOptions {
@@ -45,6 +45,8 @@ export class RevocationFollower {
   constructor(private readonly options: RevocationFollowerOptions) {
     if (options.issuerUrls.length === 0) throw new Error('the revocation feed needs at least one issuer URL');
     this.now = options.now ?? Date.now;
+    // Gateways start on different issuer replicas, so their long polls spread over them.
+    this.urlIndex = Math.floor(Math.random() * options.issuerUrls.length);
     this.timeoutMs = options.timeoutMs ?? 5000;
     let resolve = () => undefined as void;
     const promise = new Promise<void>((done) => (resolve = done));
@@ -98,14 +100,12 @@ export class RevocationFollower {
         const full = this.cursor === undefined || this.now() - this.lastFullAtMs >= this.options.resyncMs;
         const startedAtMs = this.now();
         this.pollSinceMs = full ? undefined : startedAtMs;
-        const page = await this.fetchPage(url, full ? undefined : this.cursor);
+        const page = full
+          ? await this.fetchFullList(url)
+          : await this.fetchPage(url, `?after=${this.cursor}&waitMs=${this.options.waitMs}`, this.options.waitMs);
         const appliedAtMs = this.now();
-        if (page.full) {
-          this.options.denyList.replace(page.entries);
-          this.lastFullAtMs = startedAtMs;
-        } else {
-          this.options.denyList.add(page.entries);
-        }
+        if (page.full) this.lastFullAtMs = startedAtMs;
+        else this.options.denyList.add(page.entries);
         this.cursor = page.cursor;
         this.lastAnswerAtMs = appliedAtMs;
         this.connected = true;
@@ -124,9 +124,27 @@ export class RevocationFollower {
     }
   }
 
-  private async fetchPage(url: string, after: number | undefined): Promise<RevocationFeedPage> {
-    const query = after === undefined ? '' : `?after=${after}&waitMs=${this.options.waitMs}`;
-    const deadline = AbortSignal.timeout((after === undefined ? 0 : this.options.waitMs) + this.timeoutMs);
+  /**
+   * The whole list, page by page into a list of its own, then applied at once: requests never see
+   * a half-loaded list. Returns the first page (its cursor is the list's).
+   */
+  private async fetchFullList(url: string): Promise<RevocationFeedPage> {
+    const staging = new DenyList(this.options.now ? { now: this.options.now } : {});
+    const first = await this.fetchPage(url, '', 0);
+    staging.add(first.entries);
+    for (let next = first.next; next !== undefined; ) {
+      const page = await this.fetchPage(url, `?from=${next}&until=${first.cursor}`, 0);
+      if (!page.full || (page.next !== undefined && page.next <= next))
+        throw new Error('the revocation feed sent a full list out of order');
+      staging.add(page.entries);
+      next = page.next;
+    }
+    this.options.denyList.replaceWith(staging);
+    return first;
+  }
+
+  private async fetchPage(url: string, query: string, waitMs: number): Promise<RevocationFeedPage> {
+    const deadline = AbortSignal.timeout(waitMs + this.timeoutMs);
     const response = await fetch(`${url}${REVOCATION_FEED_PATH}${query}`, {
       headers: { authorization: `Bearer ${this.options.secret}`, accept: 'application/json' },
       signal: AbortSignal.any([deadline, this.abort.signal]),
@@ -159,6 +177,7 @@ function parsePage(body: unknown): RevocationFeedPage {
     page === null ||
     typeof page.cursor !== 'number' ||
     typeof page.full !== 'boolean' ||
+    (page.next !== undefined && typeof page.next !== 'number') ||
     !Array.isArray(page.entries) ||
     !page.entries.every(isEntry)
   ) {

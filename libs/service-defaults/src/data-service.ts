@@ -38,6 +38,8 @@ export interface DataServiceWiring {
   prepare?: () => Promise<void>;
   /** Started once listening, stopped first on shutdown. */
   background?: readonly Background[];
+  /** When the replica begins draining: end what would hold requests open (long polls). */
+  onDrain?: () => void;
 }
 
 export interface DataServiceDefinition<S extends Schema, I extends Schema, W extends DataServiceWiring> {
@@ -95,6 +97,7 @@ export function dataService<
       readiness: { database: () => db.ping(), ...wiring.readiness },
       routes: wiring.routes,
     });
+    if (wiring.onDrain) app.lifecycle.onDrain(wiring.onDrain);
     return { ...app, wiring };
   };
 

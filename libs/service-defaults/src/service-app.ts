@@ -14,13 +14,21 @@ import { observeRequests, requestContext } from './request-context';
 /** Whether the process is draining; runService flips it when a shutdown begins. */
 export class Lifecycle {
   private draining = false;
+  private readonly drainListeners: Array<() => void> = [];
 
   get shuttingDown(): boolean {
     return this.draining;
   }
 
+  /** Called once when draining begins (e.g. to answer long polls now rather than hold the shutdown). */
+  onDrain(listener: () => void): void {
+    this.drainListeners.push(listener);
+  }
+
   beginShutdown(): void {
+    if (this.draining) return;
     this.draining = true;
+    for (const listener of this.drainListeners) listener();
   }
 }
 

@@ -16,6 +16,7 @@ describe('demo arguments', () => {
     expect(parseDemoArgs(['--base-url', 'http://gw:8080', '--admin-url', 'http://gw:9464/'])).toMatchObject({
       adminUrl: 'http://gw:9464',
     });
+    expect(parseDemoArgs(['--json', 'figures.json'])).toMatchObject({ json: 'figures.json' });
   });
 
   it.each([
@@ -25,6 +26,7 @@ describe('demo arguments', () => {
     [['--base-url']],
     [['--nope']],
     [['--help']],
+    [['--json']],
   ])('rejects %j', (argv) => {
     expect(() => parseDemoArgs(argv)).toThrow(UsageError);
   });

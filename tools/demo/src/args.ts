@@ -10,7 +10,7 @@ export interface DemoArgs {
   calls: number;
   /** Authenticated calls per mode in the sessions-vs-JWT chapter. */
   compareCalls: number;
-  /** Where to write the figures as JSON (`{"sessionsVsJwt": [...]}`). */
+  /** Where to write the figures as JSON (`{"sessionsVsJwt": [...], "revocation": {...}}`). */
   json?: string;
 }
 
@@ -23,7 +23,7 @@ export const USAGE = `Usage: npm run demo -- [--base-url URL [--admin-url URL | 
   --data-dir DIR      the data dir of the npm start to talk to (default .data)
   --calls N           authenticated API calls to count (default 20)
   --compare-calls N   calls per mode in "Sessions vs JWT" (default 1000; needs the cluster.json of the cluster)
-  --json FILE         also write the figures measured as JSON: {"sessionsVsJwt": [...]}`;
+  --json FILE         also write the figures measured as JSON: {"sessionsVsJwt": [...], "revocation": {...}}`;
 
 export class UsageError extends Error {}
 

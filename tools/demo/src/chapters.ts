@@ -1,11 +1,13 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { LocalCluster } from '@jwt-msa/cluster';
-import { call, counterOverReplicas, delta, gatewayCounter, total } from './client';
+import { call, counterOverReplicas, delta, gatewayCounter, Session, total } from './client';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 
 export interface DemoContext {
   gw: string;
+  /** Every gateway replica (the first is `gw`). */
+  gateways: readonly string[];
   admin: string;
   calls: number;
   /** Present when the demo runs its own cluster and may kill replicas. */
@@ -13,28 +15,24 @@ export interface DemoContext {
   print: (line?: string) => void;
 }
 
-interface Session {
-  username: string;
-  password: string;
-  accessToken: string;
-  refreshToken: string;
-}
-
 const REGISTERED = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
 /**
  * Queries a request can cause: users, refresh-token families, login throttle. Not the timers every
  * replica runs whatever the traffic (signing-key reloads, pruning) nor health checks.
  */
-const BACKGROUND = /purpose="(health|none|signing-key\.[^"]*|[^"]*\.prune)"/;
-const authStoreQueries = (labels: string) => !BACKGROUND.test(labels);
-const backgroundQueries = (labels: string) => BACKGROUND.test(labels) && !/purpose="(health|none)"/.test(labels);
+const BACKGROUND = /purpose="(health|none|signing-key\.[^"]*|[^"]*\.prune|revocation\.(latest|feed-[^"]*))"/;
+export const authStoreQueries = (labels: string) => !BACKGROUND.test(labels);
+const backgroundQueries = (labels: string) =>
+  BACKGROUND.test(labels) && !/purpose="(health|none|revocation\.[^"]*)"/.test(labels);
+/** What the gateways' revocation feed costs the auth store: background, whatever the traffic. */
+export const feedQueries = (labels: string) => /purpose="revocation\.(latest|feed-[^"]*)"/.test(labels);
 
-function heading(ctx: DemoContext, title: string): void {
+export function heading(ctx: DemoContext, title: string): void {
   ctx.print();
   ctx.print(`== ${title} ${'='.repeat(Math.max(0, 72 - title.length))}`);
 }
 
-function expectStatus(reply: { status: number; body: unknown }, status: number, what: string): void {
+export function expectStatus(reply: { status: number; body: unknown }, status: number, what: string): void {
   if (reply.status !== status)
     throw new Error(`${what}: expected ${status}, got ${reply.status} ${JSON.stringify(reply.body)}`);
 }
@@ -73,7 +71,7 @@ export async function signIn(ctx: DemoContext): Promise<Session> {
     `Signature ${signature.length} base64url chars: RS256 by key ${decoded.header.kid?.slice(0, 12)}..., verified here`,
   );
   ctx.print('          with nothing but the public JWKS: no session store, no call to the issuer.');
-  return { username, password, accessToken: token, refreshToken: login.body.refresh_token };
+  return new Session(ctx.gw, { username, password, accessToken: token, refreshToken: login.body.refresh_token });
 }
 
 export async function whoServed(ctx: DemoContext, session: Session): Promise<void> {
@@ -120,10 +118,7 @@ export async function countState(ctx: DemoContext, session: Session): Promise<vo
   ctx.print(`  (a gateway consulting a session store would have made ${ctx.calls} store lookups; meanwhile the auth`);
   ctx.print(`   replicas' own timers made ${background} signing-key reload queries, whatever the traffic)`);
 
-  const refreshed = await call(ctx.gw, 'POST', '/auth/refresh', { body: { refresh_token: session.refreshToken } });
-  expectStatus(refreshed, 200, 'refresh');
-  session.accessToken = refreshed.body.access_token;
-  session.refreshToken = refreshed.body.refresh_token;
+  await session.refresh();
   const byPurpose = delta(await counterOverReplicas(ctx.admin, 'auth', 'db_queries_total'), queriesAfterCalls);
   const duringRefresh = total(byPurpose, authStoreQueries);
   ctx.print(`1 refresh (what a client does when its access token expires): ${duringRefresh} auth-store queries:`);

@@ -78,3 +78,39 @@ export function delta(after: Map<string, number>, before: Map<string, number>): 
   }
   return result;
 }
+
+/**
+ * A signed-in client. Its refresh is single-flight: callers that need a new access token at the
+ * same moment (several tabs, parallel requests) share one `POST /auth/refresh`, because refresh
+ * tokens are strictly single-use and a second use of the same one is a reuse that ends the login.
+ */
+export class Session {
+  readonly username: string;
+  readonly password: string;
+  accessToken: string;
+  refreshToken: string;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly gw: string,
+    tokens: { username: string; password: string; accessToken: string; refreshToken: string },
+  ) {
+    ({ username: this.username, password: this.password } = tokens);
+    this.accessToken = tokens.accessToken;
+    this.refreshToken = tokens.refreshToken;
+  }
+
+  refresh(): Promise<void> {
+    this.inFlight ??= this.refreshOnce().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async refreshOnce(): Promise<void> {
+    const refreshed = await call(this.gw, 'POST', '/auth/refresh', { body: { refresh_token: this.refreshToken } });
+    if (refreshed.status !== 200) throw new Error(`refresh: expected 200, got ${refreshed.status}`);
+    this.accessToken = refreshed.body.access_token;
+    this.refreshToken = refreshed.body.refresh_token;
+  }
+}

@@ -5,10 +5,12 @@ import path from 'node:path';
 import { readClusterFile, startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
 import { parseDemoArgs, UsageError } from './args';
 import { authGoesAway, countState, replicaGoesAway, signIn, whoServed, type DemoContext } from './chapters';
+import { revokeNow, type RevocationReport } from './revoke-now';
 import { sessionsVsJwt } from './sessions-vs-jwt';
 
 /** What `--json FILE` writes: the figures each chapter measured. */
 interface DemoReport {
+  revocation?: RevocationReport;
   sessionsVsJwt?: Awaited<ReturnType<typeof sessionsVsJwt>>;
 }
 
@@ -20,18 +22,20 @@ async function main(): Promise<void> {
   let dataDir: string | undefined;
   if (!args.baseUrl) {
     dataDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-demo-'));
-    print('Starting a throwaway cluster: PostgreSQL, auth x2, catalog x2, orders x3, profile x1, gateway...');
+    print('Starting a throwaway cluster: PostgreSQL, auth x2, catalog x2, orders x3, profile x1, gateway x3...');
     cluster = await startLocalCluster({
       dataDir,
       gatewayPort: 0,
-      scale: { auth: 2, catalog: 2, orders: 3 },
+      scale: { auth: 2, catalog: 2, orders: 3, gateway: 3 },
       logLevel: 'error',
       admin: { username: 'admin', password: randomBytes(12).toString('hex') },
       env: { gateway: { UPSTREAM_EJECT_MS: '1000' } },
     });
   }
+  const gw = args.baseUrl ?? cluster!.gatewayUrl;
   const ctx: DemoContext = {
-    gw: args.baseUrl ?? cluster!.gatewayUrl,
+    gw,
+    gateways: cluster?.gateways.map((gateway) => gateway.url) ?? (await gatewaysBeside(gw, args.dataDir)),
     admin: args.adminUrl ?? cluster?.adminUrl ?? (await adminUrlOf(args.baseUrl!, args.dataDir)),
     calls: args.calls,
     ...(cluster && { cluster }),
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
     await countState(ctx, session);
     await replicaGoesAway(ctx, session);
     await authGoesAway(ctx, session);
+    report.revocation = await revokeNow(ctx);
     const clusterFile = cluster?.file ?? (await readClusterFile(path.resolve(args.dataDir)).catch(() => undefined));
     if (clusterFile) {
       workDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-sessions-vs-jwt-'));
@@ -53,7 +58,7 @@ async function main(): Promise<void> {
     } else {
       print();
       print(
-        `== 6. Sessions vs JWT: skipped, no cluster.json in ${args.dataDir} to start fronts beside (npm start writes one).`,
+        `== 7. Sessions vs JWT: skipped, no cluster.json in ${args.dataDir} to start fronts beside (npm start writes one).`,
       );
     }
     if (args.json) {
@@ -67,6 +72,13 @@ async function main(): Promise<void> {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
     if (workDir) await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Every gateway replica of the cluster `npm start` described in the data dir, or just this one. */
+async function gatewaysBeside(gatewayUrl: string, dataDir: string): Promise<string[]> {
+  const file = await readClusterFile(path.resolve(dataDir)).catch(() => undefined);
+  const urls = file?.gateways.map((gateway) => gateway.url) ?? [];
+  return urls.includes(gatewayUrl) ? urls : [gatewayUrl];
 }
 
 /** The admin listener `npm start` wrote down for this gateway (no tool assumes a fixed admin port). */

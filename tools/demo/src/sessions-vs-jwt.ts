@@ -30,7 +30,7 @@ export async function sessionsVsJwt(
   options: { cluster: ClusterFile; calls: number; workDir: string },
 ): Promise<ModeFigures[]> {
   print();
-  print(`== 6. Sessions vs JWT, side by side ${'='.repeat(38)}`);
+  print(`== 7. Sessions vs JWT, side by side ${'='.repeat(38)}`);
   print(`Each mode: 3 fronts, log in, ${options.calls} authenticated calls, one front killed half-way; the demo is`);
   print('the load balancer (round-robin, or sticky to the front that made the session) and logs in again after a 401.');
   const runs = await compareSessionsAndJwt({ ...options, onProgress: (line) => print(`  ... ${line}`) });

@@ -108,13 +108,22 @@ export class RefreshTokenRepository {
     return rows.map(toRevoked)[0];
   }
 
-  /** Ends every live family of the user (waiting for refreshes in flight, which lock their family). */
-  async revokeAllOf(userId: string, reason: RevokedReason): Promise<RevokedFamily[]> {
+  /**
+   * Ends every live family of the user (waiting for refreshes in flight, which lock their family)
+   * and returns those that issued an access token at or after `issuedSince`: a user with 100,000
+   * logins gets one UPDATE, and only the few families a cutoff cannot cover come back.
+   */
+  async revokeAllOf(userId: string, reason: RevokedReason, issuedSince: Date): Promise<RevokedFamily[]> {
+    // One user's every login in one statement: allowed longer than a request's usual statement limit.
+    await this.db.query('refresh.revoke-all', "SET LOCAL statement_timeout = '30s'");
     const rows = await this.db.query<{ id: string; user_id: string; last_issued_at: Date | null }>(
       'refresh.revoke-all',
-      `UPDATE refresh_token_families SET revoked_at = now(), revoked_reason = $2
-        WHERE user_id = $1 AND revoked_at IS NULL RETURNING id, user_id, last_issued_at`,
-      [userId, reason],
+      `WITH ended AS (
+         UPDATE refresh_token_families SET revoked_at = now(), revoked_reason = $2
+          WHERE user_id = $1 AND revoked_at IS NULL RETURNING id, user_id, last_issued_at
+       )
+       SELECT id, user_id, last_issued_at FROM ended WHERE last_issued_at >= $3`,
+      [userId, reason, issuedSince],
     );
     return rows.map(toRevoked);
   }

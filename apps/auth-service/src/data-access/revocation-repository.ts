@@ -89,8 +89,16 @@ export class RevocationRepository {
     };
   }
 
-  /** Every live entry and the cursor they are current to, read in one snapshot. */
-  async allLive(): Promise<{ cursor: number; entries: RevocationEntry[] }> {
+  /**
+   * One page of the full list: live entries after `from`, up to `until` (the first page's
+   * snapshot: the newest seq when it was read), and that cursor. Entries appended meanwhile come
+   * with the follower's next incremental read.
+   */
+  async livePage(
+    from: number,
+    until: number | undefined,
+    limit: number,
+  ): Promise<{ cursor: number; entries: RevocationEntry[] }> {
     type JsonRow = Omit<RevocationRow, 'issued_until' | 'expires_at' | 'created_at'> & {
       issued_until: string;
       expires_at: string;
@@ -98,8 +106,13 @@ export class RevocationRepository {
     };
     const rows = await this.db.query<{ cursor: string; entries: JsonRow[] }>(
       'revocation.feed-full',
-      `SELECT (SELECT coalesce(max(seq), 0) FROM revocations) AS cursor,
-              coalesce((SELECT json_agg(r ORDER BY r.seq) FROM (SELECT seq, kind, id, subject, issued_until, expires_at, created_at FROM revocations WHERE expires_at > now()) r), '[]') AS entries`,
+      `WITH snapshot AS (SELECT coalesce($2::bigint, (SELECT coalesce(max(seq), 0) FROM revocations)) AS until)
+       SELECT (SELECT until FROM snapshot) AS cursor,
+              coalesce((SELECT json_agg(r ORDER BY r.seq) FROM (
+                SELECT seq, kind, id, subject, issued_until, expires_at, created_at FROM revocations
+                 WHERE seq > $1 AND seq <= (SELECT until FROM snapshot) AND expires_at > now()
+                 ORDER BY seq LIMIT $3) r), '[]') AS entries`,
+      [from, until ?? null, limit],
     );
     const row = rows[0]!;
     return {

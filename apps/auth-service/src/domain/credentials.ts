@@ -80,12 +80,29 @@ export function parseUsernameQuery(raw: unknown): string {
   return raw;
 }
 
-/** The feed's query: `after` (a cursor; absent = a full resync) and `waitMs` (long poll, at most 30 s). */
-export function parseFeedQuery(query: Record<string, unknown>): { after: number | undefined; waitMs: number } {
-  const { after, waitMs } = query;
-  if (after !== undefined && (typeof after !== 'string' || !/^\d{1,15}$/.test(after)))
-    throw new ValidationError('after must be a cursor returned by the feed');
+/** What a follower asks the feed for. */
+export type FeedQuery =
+  | { kind: 'after'; after: number; waitMs: number }
+  | { kind: 'full'; from: number; until: number | undefined };
+
+const CURSOR = /^\d{1,15}$/;
+
+/**
+ * The feed's query: `after` (a cursor) with `waitMs` (long poll, at most 30 s); or none, a full
+ * list, whose further pages are asked with `from` and `until` (from the previous page).
+ */
+export function parseFeedQuery(query: Record<string, unknown>): FeedQuery {
+  const cursor = (name: string): number | undefined => {
+    const value = query[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !CURSOR.test(value))
+      throw new ValidationError(`${name} must be a cursor returned by the feed`);
+    return Number(value);
+  };
+  const { waitMs } = query;
   if (waitMs !== undefined && (typeof waitMs !== 'string' || !/^\d{1,5}$/.test(waitMs) || Number(waitMs) > 30_000))
     throw new ValidationError('waitMs must be an integer from 0 to 30000');
-  return { after: after === undefined ? undefined : Number(after), waitMs: waitMs === undefined ? 0 : Number(waitMs) };
+  const after = cursor('after');
+  if (after !== undefined) return { kind: 'after', after, waitMs: waitMs === undefined ? 0 : Number(waitMs) };
+  return { kind: 'full', from: cursor('from') ?? 0, until: cursor('until') };
 }

@@ -1,6 +1,7 @@
 import type { Queryable } from '@jwt-msa/db';
 import type { RevocationFeedPage } from '@jwt-msa/revocation';
 import { RevocationRepository } from '../data-access/revocation-repository';
+import type { FeedQuery } from './credentials';
 import { feedPage } from './revocations';
 
 /** Entries per incremental page; a follower that is further behind asks again at once. */
@@ -20,18 +21,19 @@ interface Waiter {
 export class RevocationFeed {
   private readonly waiters = new Set<Waiter>();
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly db: Queryable,
     private readonly pollMs: number,
   ) {}
 
-  /** A resync (no cursor) or the entries after `cursor`, waiting up to `waitMs` for some. */
-  async read(cursor: number | undefined, waitMs: number, signal: AbortSignal): Promise<RevocationFeedPage> {
-    const page = await feedPage(this.db, cursor, PAGE_LIMIT);
-    if (cursor === undefined || page.cursor !== cursor || waitMs <= 0) return page;
-    await this.appendedAfter(cursor, waitMs, signal);
-    return signal.aborted ? page : feedPage(this.db, cursor, PAGE_LIMIT);
+  /** A page of a full list, or the entries after a cursor, waiting up to `waitMs` for some. */
+  async read(query: FeedQuery, signal: AbortSignal): Promise<RevocationFeedPage> {
+    const page = await feedPage(this.db, query, PAGE_LIMIT);
+    if (query.kind === 'full' || page.cursor !== query.after || query.waitMs <= 0 || this.stopped) return page;
+    await this.appendedAfter(query.after, query.waitMs, signal);
+    return signal.aborted ? page : feedPage(this.db, query, PAGE_LIMIT);
   }
 
   /** Something was appended here: followers need not wait for the next poll. */
@@ -39,8 +41,9 @@ export class RevocationFeed {
     for (const waiter of this.waiters) waiter.wake();
   };
 
-  /** Ends every wait (shutdown): followers get an empty page and ask again elsewhere. */
+  /** Ends every wait, and waits no more (shutdown): followers get an empty page and ask again elsewhere. */
   stop(): void {
+    this.stopped = true;
     this.appended();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

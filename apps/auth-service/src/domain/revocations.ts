@@ -1,6 +1,7 @@
 import type { Queryable } from '@jwt-msa/db';
 import type { RevocationFeedPage } from '@jwt-msa/revocation';
 import type { RevokedFamily } from '../data-access/refresh-token-repository';
+import type { FeedQuery } from './credentials';
 import { RevocationRepository, type NewRevocation } from '../data-access/revocation-repository';
 
 export interface RevocationPolicy {
@@ -62,7 +63,7 @@ export class Revocations {
 
   /**
    * Every access token of the user issued before `cutoffMs` (logout-all, admin revoke), given the
-   * families just ended. The cutoff covers whole seconds before its own; the families that issued a
+   * families just ended that issued within the cutoff's second. The cutoff covers whole seconds before its own; the families that issued a
    * token within its second are revoked by `sid` too, which makes the cut exact. Older families
    * need no entry of their own: 100,000 logins and one logout-all leave one or two entries.
    */
@@ -111,9 +112,14 @@ export class Revocations {
   }
 }
 
+/** Entries per page of a full list: a few MiB of JSON at most. */
+export const FULL_PAGE_LIMIT = 5000;
+
 /** A page of the feed for a follower. */
-export async function feedPage(db: Queryable, cursor: number | undefined, limit: number): Promise<RevocationFeedPage> {
+export async function feedPage(db: Queryable, query: FeedQuery, limit: number): Promise<RevocationFeedPage> {
   const store = new RevocationRepository(db);
-  if (cursor === undefined) return { full: true, ...(await store.allLive()) };
-  return { full: false, ...(await store.after(cursor, limit)) };
+  if (query.kind === 'after') return { full: false, ...(await store.after(query.after, limit)) };
+  const page = await store.livePage(query.from, query.until, FULL_PAGE_LIMIT);
+  const last = page.entries.at(-1);
+  return { full: true, ...page, ...(page.entries.length === FULL_PAGE_LIMIT && last && { next: last.seq }) };
 }

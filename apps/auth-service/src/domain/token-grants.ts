@@ -108,7 +108,9 @@ export class TokenGrants {
   async revokeUser(userId: string, reason: 'logout-all' | 'admin'): Promise<void> {
     await this.db.transaction(async (tx) => {
       const cutoffMs = Date.now();
-      const families = await new RefreshTokenRepository(tx).revokeAllOf(userId, reason);
+      // Only families that issued within the cutoff's own second need an entry of their own.
+      const cutoffSecond = new Date(Math.floor(cutoffMs / 1000) * 1000);
+      const families = await new RefreshTokenRepository(tx).revokeAllOf(userId, reason, cutoffSecond);
       await this.options.revocations.subjectRevoked(tx, userId, cutoffMs, families);
     });
     this.options.onRevoked();

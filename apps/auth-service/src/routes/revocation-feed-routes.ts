@@ -6,8 +6,8 @@ import type { RevocationFeed } from '../domain/revocation-feed';
 
 /**
  * The internal revocation feed (never routed by a gateway): `GET /internal/revocations` with the
- * feed secret; without `after` a full list (resync), with it the entries after that cursor,
- * waiting up to `waitMs` for one.
+ * feed secret; without `after` a full list (resync) in pages (`from`, `until`), with it the
+ * entries after that cursor, waiting up to `waitMs` for one.
  */
 export function revocationFeedRoutes(feed: RevocationFeed, secret: string): Router {
   const router = Router();
@@ -17,10 +17,10 @@ export function revocationFeedRoutes(feed: RevocationFeed, secret: string): Rout
         'WWW-Authenticate': 'Bearer realm="jwt-msa-internal"',
       });
     }
-    const { after, waitMs } = parseFeedQuery(req.query);
+    const query = parseFeedQuery(req.query);
     const disconnected = new AbortController();
     res.on('close', () => disconnected.abort());
-    const page = await feed.read(after, waitMs, disconnected.signal);
+    const page = await feed.read(query, disconnected.signal);
     if (!res.writableEnded && !disconnected.signal.aborted) res.json(page);
   });
   return router;
