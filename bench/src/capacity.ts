@@ -100,6 +100,12 @@ export function renderCapacity(
         `| \`${mode.mode}\` | ${format(perCall, 3)} | ${format(perCall * a.requestsPerSecond)} | ${format(mode.copiesPerLogin)} | ${format(mode.copiesPerLogin * logins)} | ${format(mode.failed)} of ${format(mode.requests)} |`,
       );
     }
+    lines.push(
+      '',
+      'A store query is a session lookup wherever the store lives: for `memory-*` and `replicated` it is each',
+      "replica's own memory (no network, but the session then lives on one replica, or on all of them);",
+      'for `shared-store` a PostgreSQL round trip per call. Copies are what `replicated` sends to its peers.',
+    );
   } else {
     lines.push('No sessions-vs-JWT figures committed yet: run `npm run demo -- --json bench/results/demo.json`.');
   }
