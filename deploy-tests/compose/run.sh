@@ -224,7 +224,7 @@ else
 fi
 cut -c1-160 "$work/walkthrough.out" | sed 's/^/  | /'
 statuses="$(grep -oE ' \[[0-9]{3}\]$' "$work/walkthrough.out" | tr -d ' []' | paste -sd' ' -)"
-expected='201 200 403 201 201 201 200 200 200 401 401 401 204 401'
+expected='201 200 403 201 201 201 200 200 200 401 401 401 204 401 401'
 [ "$statuses" = "$expected" ] && ok "walkthrough statuses: $statuses" || not_ok "walkthrough statuses: got '$statuses', want '$expected'"
 grep -q 'header: {"alg":"RS256","typ":"at+jwt","kid":"' "$work/walkthrough.out" && ok "walkthrough: RS256 at+jwt header with a kid" || not_ok "walkthrough: token header"
 grep -q "\"iss\":\"$GW\"" "$work/walkthrough.out" && ok "walkthrough: iss is the public gateway URL" || not_ok "walkthrough: iss is not $GW"

@@ -231,7 +231,8 @@ describe('the README curl walkthrough', () => {
       '401',
       '401', // reused refresh token, then its revoked family
       '204',
-      '401', // logout, then refresh
+      '401',
+      '401', // logout with the access token, then that access token, then its refresh token
     ]);
     const orderLines = stdout.split('\n').filter((line) => line.includes('"productName"') && line.endsWith('[201]'));
     expect(orderLines).toHaveLength(2);
