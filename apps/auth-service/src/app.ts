@@ -3,6 +3,7 @@ import { dataService } from '@jwt-msa/service-defaults';
 import { AccessTokenSigner } from '@jwt-msa/token-issuer';
 import { authBackground } from './background';
 import { adminCredentials, authSettings } from './config';
+import { GrantStore } from './data-access/grant-store';
 import { databaseKeySource, fileKeySource } from './data-access/key-sources';
 import { LoginThrottleRepository } from './data-access/login-throttle-repository';
 import { authMigrations } from './data-access/migrations';
@@ -44,7 +45,7 @@ export const authService = dataService({
       ttlSeconds: config.accessTokenTtlSeconds,
     });
     const feed = new RevocationFeed(db, config.revocationFeedPollMs);
-    const grants = new TokenGrants(db, signer, keys, {
+    const grants = new TokenGrants(new GrantStore(db), signer, keys, {
       refreshTtlSeconds: config.refreshTokenTtlSeconds,
       revocations: new Revocations({
         accessTokenTtlSeconds: config.accessTokenTtlSeconds,

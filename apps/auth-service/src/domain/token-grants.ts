@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Database, Queryable } from '@jwt-msa/db';
 import type { AccessTokenSigner } from '@jwt-msa/token-issuer';
-import { RefreshTokenRepository, type FamilyRecord, type RevokedReason } from '../data-access/refresh-token-repository';
-import { UserRepository, type UserRecord } from '../data-access/user-repository';
+import type { GrantStore, GrantTransaction } from '../data-access/grant-store';
+import type { FamilyRecord, RevokedReason } from '../data-access/refresh-token-repository';
+import type { UserRecord } from '../data-access/user-repository';
 import { InvalidRefreshTokenError } from './auth-errors';
 import type { KeyRing } from './key-ring';
 import type { PresentedToken, Revocations } from './revocations';
@@ -44,15 +44,15 @@ export interface TokenGrantsOptions {
  */
 export class TokenGrants {
   constructor(
-    private readonly db: Database,
+    private readonly store: GrantStore,
     private readonly signer: AccessTokenSigner,
     private readonly keys: KeyRing,
     private readonly options: TokenGrantsOptions,
   ) {}
 
   async login(user: UserRecord): Promise<TokenPair> {
-    return this.db.transaction(async (tx) => {
-      const familyId = await new RefreshTokenRepository(tx).createFamily(user.id);
+    return this.store.transaction(async (tx) => {
+      const familyId = await tx.refreshTokens.createFamily(user.id);
       return this.issuePair(tx, user, familyId, false);
     });
   }
@@ -65,18 +65,18 @@ export class TokenGrants {
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const hash = hashToken(refreshToken);
-    const outcome = await this.db.transaction(async (tx) => {
-      const tokens = new RefreshTokenRepository(tx);
+    const outcome = await this.store.transaction(async (tx) => {
+      const tokens = tx.refreshTokens;
       const stored = await tokens.findForUpdate(hash);
       if (!stored || stored.familyRevokedAt) return { ok: false as const, revoked: false };
       if (stored.usedAt) {
         // A rotated token came back: whoever holds the family may be a thief. End it for everyone.
         const family = await tokens.revokeFamily(stored.familyId, 'reuse');
-        if (family) await this.options.revocations.sessionEnded(tx, family);
+        if (family) await this.options.revocations.sessionEnded(tx.queryable, family);
         return { ok: false as const, revoked: family !== undefined };
       }
       if (stored.expiresAt.getTime() <= Date.now()) return { ok: false as const, revoked: false };
-      const user = await new UserRepository(tx).findById(stored.userId);
+      const user = await tx.users.findById(stored.userId);
       if (!user) return { ok: false as const, revoked: false };
       await tokens.markUsed(hash);
       return { ok: true as const, pair: await this.issuePair(tx, user, stored.familyId, true) };
@@ -94,30 +94,29 @@ export class TokenGrants {
    * ignored: logout is idempotent.
    */
   async logout(refreshToken: string, presented: PresentedToken | undefined): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const tokens = new RefreshTokenRepository(tx);
-      const familyId = await tokens.findFamilyOf(hashToken(refreshToken));
-      const family = familyId ? await tokens.revokeFamily(familyId, 'logout') : undefined;
-      if (family) await this.options.revocations.sessionEnded(tx, family);
-      if (presented && presented.sid !== familyId) await this.options.revocations.tokenRevoked(tx, presented);
+    await this.store.transaction(async (tx) => {
+      const familyId = await tx.refreshTokens.findFamilyOf(hashToken(refreshToken));
+      const family = familyId ? await tx.refreshTokens.revokeFamily(familyId, 'logout') : undefined;
+      if (family) await this.options.revocations.sessionEnded(tx.queryable, family);
+      if (presented && presented.sid !== familyId) await this.options.revocations.tokenRevoked(tx.queryable, presented);
     });
     this.options.onRevoked();
   }
 
   /** Every login of the user ends, and every access token issued to them before now (logout-all, admin). */
   async revokeUser(userId: string, reason: 'logout-all' | 'admin'): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const cutoffMs = Date.now();
       // Only families that issued within the cutoff's own second need an entry of their own.
       const cutoffSecond = new Date(Math.floor(cutoffMs / 1000) * 1000);
-      const families = await new RefreshTokenRepository(tx).revokeAllOf(userId, reason, cutoffSecond);
-      await this.options.revocations.subjectRevoked(tx, userId, cutoffMs, families);
+      const families = await tx.refreshTokens.revokeAllOf(userId, reason, cutoffSecond);
+      await this.options.revocations.subjectRevoked(tx.queryable, userId, cutoffMs, families);
     });
     this.options.onRevoked();
   }
 
   async sessionsOf(userId: string, currentSessionId: string | undefined): Promise<Session[]> {
-    const families = await new RefreshTokenRepository(this.db).familiesOf(userId, SESSIONS_LISTED);
+    const families = await this.store.refreshTokens.familiesOf(userId, SESSIONS_LISTED);
     return families.map((family: FamilyRecord) => ({
       id: family.id,
       createdAt: family.createdAt.toISOString(),
@@ -128,8 +127,13 @@ export class TokenGrants {
     }));
   }
 
-  private async issuePair(tx: Queryable, user: UserRecord, familyId: string, rotated: boolean): Promise<TokenPair> {
-    const tokens = new RefreshTokenRepository(tx);
+  private async issuePair(
+    tx: GrantTransaction,
+    user: UserRecord,
+    familyId: string,
+    rotated: boolean,
+  ): Promise<TokenPair> {
+    const tokens = tx.refreshTokens;
     const refreshToken = randomBytes(32).toString('base64url');
     const refreshTtlSeconds = this.options.refreshTtlSeconds;
     await tokens.insert(hashToken(refreshToken), familyId, new Date(Date.now() + refreshTtlSeconds * 1000));
