@@ -31,6 +31,12 @@ afterAll(() => rm(workDir, { recursive: true, force: true }));
 
 type Tokens = { access_token: string; refresh_token: string; expires_in: number; token_type: string };
 const state: { alice?: Tokens; aliceId?: string; productId?: string; orderId?: string } = {};
+/** Polls `done` until it holds or `timeoutMs` passes (then the assertion after it fails). */
+async function waitUntil(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 const login = async (username: string, password: string) => {
   const res = await call(gw, 'POST', '/auth/login', { body: { username, password } });
   expect(res.status).toBe(200);
@@ -167,6 +173,12 @@ describe('README walkthrough through the gateway', () => {
     expect(
       (await call(gw, 'POST', '/auth/refresh', { body: { refresh_token: rotated.body.refresh_token } })).status,
     ).toBe(401);
+    // The family's access tokens go with it (by their sid), on every gateway replica, within the feed's lag.
+    const stale = state.alice!.access_token;
+    await waitUntil(async () => (await call(gw, 'GET', '/api/orders', { token: stale })).status === 401, 5000);
+    const refused = await call(gw, 'GET', '/api/orders', { token: stale });
+    expect(refused.headers.get('www-authenticate')).toContain('The token has been revoked');
+    state.alice = await login('alice', 'alice-password');
   });
 
   it('logs out by revoking the refresh token family', async () => {
