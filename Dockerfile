@@ -1,10 +1,13 @@
 # One image per app of the workspace, from the lockfile:
 #
 #   docker build --build-arg APP=gateway -t jwt-msa/gateway .
-#   APP = auth-service | catalog-service | orders-service | profile-service | gateway
+#   APP = auth-service | catalog-service | orders-service | profile-service | gateway | console
+#       | session-gateway
 #
 # Stages: `deps` installs every package (the build needs esbuild), `build` bundles the app into
-# dist/apps/<app>/main.js (npm packages stay external), `prod-deps` installs only the production
+# dist/apps/<app>/main.js (npm packages stay external; an app with a page build of its own,
+# apps/<app>/build.mjs, also gets that: the console's page in dist/apps/console/public/, where its
+# server's CONSOLE_PUBLIC_DIR looks by default), `prod-deps` installs only the production
 # packages, and the final stage ships those plus the bundle, running as the unprivileged `node` user.
 # Written for the classic builder and BuildKit alike (compose v1 builds with the classic one).
 
@@ -26,6 +29,7 @@ COPY libs libs
 COPY apps apps
 RUN test -n "${APP}" || { echo 'build with --build-arg APP=<app> (e.g. APP=gateway)' >&2; exit 1; } \
  && test -f "apps/${APP}/src/main.ts" || { echo "no app named '${APP}' under apps/" >&2; exit 1; } \
+ && { test ! -f "apps/${APP}/build.mjs" || node "apps/${APP}/build.mjs"; } \
  && node tools/build-app.mjs "${APP}"
 
 FROM ${NODE_IMAGE} AS prod-deps

@@ -9,7 +9,8 @@
 #     a clone), where every command below runs exactly as a user types it:
 #     a. `docker compose up -d` with no secrets at all: generated, the admin password printed once
 #        and readable again with the README's command, 0400 files per service, none in the env;
-#     b. the README's curl walkthrough, verbatim, with that documented admin password;
+#     b. the README's curl walkthrough, verbatim, with that documented admin password; the console
+#        through the gateway: its page at /console/ (with its CSP), / redirecting there, its stats;
 #     c. `--scale orders=3 --scale catalog=2 --scale gateway=2`: several replicas answer;
 #     d. only the balancer publishes a port; nothing else is reachable from the host;
 #     e. a replica stops gracefully on SIGTERM; and apart from the stack, a request in flight
@@ -130,10 +131,10 @@ GW="http://localhost:$GATEWAY_PORT"
 # dependency stages the others share. `up` builds again (pull_policy: build), from that cache.
 step "docker compose build, one image at a time"
 build_started=$SECONDS
-for service in auth catalog orders profile gateway; do
+for service in auth catalog orders profile console gateway; do
   compose build "$service" > "$work/build-$service.log" 2>&1 || { tail -40 "$work/build-$service.log"; die "docker compose build $service"; }
 done
-ok "docker compose build: 5 images in $((SECONDS - build_started))s"
+ok "docker compose build: 6 images in $((SECONDS - build_started))s"
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^jwt-msa/' | sed 's/^/  /'
 
 containers() { docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1"; }
@@ -176,7 +177,7 @@ up_started=$SECONDS
 stack_up=1
 compose up -d > "$work/up.log" 2>&1 || { tail -30 "$work/up.log"; die "docker compose up -d"; }
 wait_ready && ok "stack up, the gateway ready through the balancer at $GW in $((SECONDS - up_started))s" || die "not ready at $GW/readyz"
-for service in postgres:1 auth:1 catalog:1 orders:1 profile:1 gateway:1 balancer:1; do
+for service in postgres:1 auth:1 catalog:1 orders:1 profile:1 console:1 gateway:1 balancer:1; do
   check "${service%%:*}: ${service##*:} container(s), healthy" wait_healthy "${service%%:*}" "${service##*:}"
 done
 compose logs --no-color secrets > "$work/secrets.log" 2>&1
@@ -228,6 +229,22 @@ expected='201 200 403 201 201 201 200 200 200 401 401 401 204 401'
 [ "$statuses" = "$expected" ] && ok "walkthrough statuses: $statuses" || not_ok "walkthrough statuses: got '$statuses', want '$expected'"
 grep -q 'header: {"alg":"RS256","typ":"at+jwt","kid":"' "$work/walkthrough.out" && ok "walkthrough: RS256 at+jwt header with a kid" || not_ok "walkthrough: token header"
 grep -q "\"iss\":\"$GW\"" "$work/walkthrough.out" && ok "walkthrough: iss is the public gateway URL" || not_ok "walkthrough: iss is not $GW"
+
+step "b. the console through the gateway: ${GW}/console/"
+curl -s -m 10 -o "$work/console.html" -D "$work/console.headers" "$GW/console/" || true
+console_status="$(head -1 "$work/console.headers" | awk '{print $2}')"
+console_csp="$(tr -d '\r' < "$work/console.headers" | awk -F': ' 'tolower($1) == "content-security-policy" { print $2 }')"
+echo "  GET /console/: ${console_status:-no answer}; CSP: ${console_csp:-none}"
+[ "$console_status" = 200 ] && grep -qi '<!doctype html>' "$work/console.html" && grep -q "script-src 'self'" <<< "$console_csp" \
+  && ok "GET /console/ through the balancer and the gateway: 200, the page, with its Content-Security-Policy" \
+  || not_ok "GET /console/: status ${console_status:-none}, CSP '${console_csp}'"
+root_redirect="$(curl -s -m 10 -o /dev/null -w '%{http_code} %{redirect_url}' "$GW/")"
+[ "$root_redirect" = "302 $GW/console/" ] && ok "GET / redirects (302) to /console/" || not_ok "GET /: '$root_redirect', want '302 $GW/console/'"
+stats="$(curl -s -m 10 "$GW/console/api/stats")"
+echo "  GET /console/api/stats: $(cut -c1-200 <<< "$stats")"
+node -e 'const s = JSON.parse(process.argv[1]); process.exit(s.gateways >= 1 && s.authReplicas >= 1 ? 0 : 1)' "$stats" 2>/dev/null \
+  && ok "GET /console/api/stats: JSON from $(node -pe 'JSON.parse(process.argv[1]).gateways' "$stats") gateway(s) and the auth replica" \
+  || not_ok "GET /console/api/stats: want JSON with gateways >= 1, got '$(cut -c1-200 <<< "$stats")'"
 
 # ---------------------------------------------------------------------------------------------
 step "c. docker compose up -d ${SCALE[*]}"
