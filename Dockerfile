@@ -53,7 +53,7 @@ COPY docker/healthcheck.cjs ./
 # Everything above is owned by root and read-only to the process.
 USER 1000:1000
 # Readiness (database reachable, ...) on the app's own port: PORT, or the app's default
-# (gateway 8080, every other service 3000). Compose waits on it (depends_on: service_healthy).
+# (gateway 8080, session gateway 8090, every other service 3000). Compose waits on it (depends_on: service_healthy).
 HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 CMD ["node", "healthcheck.cjs"]
 # node is PID 1 and handles SIGTERM itself (runService installs the handler: stop accepting, drain
 # in-flight requests within SHUTDOWN_GRACE_MS, exit 0); compose adds an init (`init: true`) in front.
