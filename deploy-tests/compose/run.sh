@@ -16,13 +16,16 @@
 #     e. a replica stops gracefully on SIGTERM; and apart from the stack, a request in flight
 #        survives the SIGTERM of the image's node (PID 1 without an init);
 #     f. `docker compose down` then `up`: data, users and every secret kept;
+#     f. the counter-example: `docker compose --profile sessions up -d`, a login through its own
+#        balancer answers with a `sid` cookie, which then reaches the services;
 #     g. bring your own: `down -v`, `sh docker/make-secrets.sh`, `up`: your secrets are used;
 #     h. `docker compose down -v` leaves no container, volume or network of the project;
 #  4. always (trap): `down -v`, and dockerd stopped if this script started it.
 #
 # Every wait has a time limit. Prints "compose: N passed, N failed" last; exits non-zero on any
 # failure. Settings (environment): COMPOSE_PROJECT (jwt-msa-compose-test), GATEWAY_PORT (8080, or
-# a free port if 8080 is taken), KEEP_STACK=1 (leave the stack running for a look).
+# a free port if 8080 is taken), SESSION_GATEWAY_PORT (8090, likewise), KEEP_STACK=1 (leave the
+# stack running for a look).
 set -Eeuo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/deploy-tests/compose"
@@ -125,6 +128,15 @@ if [ -z "${GATEWAY_PORT:-}" ]; then
 fi
 export GATEWAY_PORT PUBLIC_URL="http://localhost:$GATEWAY_PORT"
 GW="http://localhost:$GATEWAY_PORT"
+if [ -z "${SESSION_GATEWAY_PORT:-}" ]; then
+  SESSION_GATEWAY_PORT=8090
+  if (exec 3<>/dev/tcp/127.0.0.1/8090) 2>/dev/null; then
+    SESSION_GATEWAY_PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+    echo "port 8090 is taken on this machine: the sessions balancer publishes $SESSION_GATEWAY_PORT instead"
+  fi
+fi
+export SESSION_GATEWAY_PORT
+SGW="http://localhost:$SESSION_GATEWAY_PORT"
 
 # ---------------------------------------------------------------------------------------------
 # One image at a time (two cores shared with other work); the first one fills the cache of the
@@ -134,7 +146,9 @@ build_started=$SECONDS
 for service in auth catalog orders profile console gateway; do
   compose build "$service" > "$work/build-$service.log" 2>&1 || { tail -40 "$work/build-$service.log"; die "docker compose build $service"; }
 done
-ok "docker compose build: 6 images in $((SECONDS - build_started))s"
+compose --profile sessions build session-gateway > "$work/build-session-gateway.log" 2>&1 \
+  || { tail -40 "$work/build-session-gateway.log"; die "docker compose --profile sessions build session-gateway"; }
+ok "docker compose build: 7 images (the counter-example's too) in $((SECONDS - build_started))s"
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^jwt-msa/' | sed 's/^/  /'
 
 containers() { docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1"; }
@@ -361,6 +375,23 @@ orders_after="$(curl -s -m 10 "$GW/api/orders" -H "authorization: Bearer $token"
 [ "$orders_after" = "$orders_before" ] && ok "alice's orders are still there, and her token still verifies" || not_ok "orders after the restart: $orders_after (before: $orders_before)"
 compose logs --no-color secrets 2>&1 | grep -q 'kept from an earlier start' && ! compose logs --no-color secrets 2>&1 | grep -q 'generated password' \
   && ok "the secrets service kept every secret and printed no password" || not_ok "the secrets service on the second start: $(compose logs --no-color secrets 2>&1 | tail -3)"
+
+# ---------------------------------------------------------------------------------------------
+step "f. the counter-example: docker compose --profile sessions up -d"
+compose --profile sessions up -d > "$work/up-sessions.log" 2>&1 || { tail -30 "$work/up-sessions.log"; not_ok "docker compose --profile sessions up -d"; }
+check "session-gateway: 1 container, healthy" wait_healthy session-gateway 1
+check "sessions-balancer: 1 container, healthy" wait_healthy sessions-balancer 1
+session_login_headers="$(curl -s -m 10 -o /dev/null -D - -X POST "$SGW/session/login" -H 'content-type: application/json' \
+  -d '{"username":"alice","password":"alice-password"}' | tr -d '\r')"
+sid="$(awk -F': ' 'tolower($1) == "set-cookie" { print $2 }' <<< "$session_login_headers" | sed -nE 's/^sid=([^;]+);.*/\1/p')"
+[ "$(head -1 <<< "$session_login_headers" | awk '{print $2}')" = 200 ] && [ -n "$sid" ] \
+  && ok "POST $SGW/session/login (alice): 200 with Set-Cookie sid, through the sessions balancer" \
+  || not_ok "session login through $SGW: $(head -1 <<< "$session_login_headers"), cookie '${sid:-none}'"
+[ "$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$SGW/api/orders" -H "cookie: sid=$sid")" = 200 ] \
+  && ok "GET /api/orders with that sid cookie: 200 (the session looked up in its PostgreSQL table)" || not_ok "GET /api/orders with the sid cookie"
+[ "$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$SGW/api/orders")" = 401 ] && ok "GET /api/orders without a cookie: 401" || not_ok "GET /api/orders without a cookie through $SGW"
+compose --profile sessions rm -sf session-gateway sessions-balancer > "$work/rm-sessions.log" 2>&1 || not_ok "removing the counter-example"
+docker network rm "${PROJECT}_sessions-front" >/dev/null 2>&1 || true
 
 # ---------------------------------------------------------------------------------------------
 step "g. bring your own: docker compose down -v; sh docker/make-secrets.sh; docker compose up -d"
