@@ -1,10 +1,13 @@
 # One image per app of the workspace, from the lockfile:
 #
 #   docker build --build-arg APP=gateway -t jwt-msa/gateway .
-#   APP = auth-service | catalog-service | orders-service | profile-service | gateway
+#   APP = auth-service | catalog-service | orders-service | profile-service | gateway | console
+#       | session-gateway
 #
 # Stages: `deps` installs every package (the build needs esbuild), `build` bundles the app into
-# dist/apps/<app>/main.js (npm packages stay external), `prod-deps` installs only the production
+# dist/apps/<app>/main.js (npm packages stay external; an app with a page build of its own,
+# apps/<app>/build.mjs, also gets that: the console's page in dist/apps/console/public/, where its
+# server's CONSOLE_PUBLIC_DIR looks by default), `prod-deps` installs only the production
 # packages, and the final stage ships those plus the bundle, running as the unprivileged `node` user.
 # Written for the classic builder and BuildKit alike (compose v1 builds with the classic one).
 
@@ -26,6 +29,7 @@ COPY libs libs
 COPY apps apps
 RUN test -n "${APP}" || { echo 'build with --build-arg APP=<app> (e.g. APP=gateway)' >&2; exit 1; } \
  && test -f "apps/${APP}/src/main.ts" || { echo "no app named '${APP}' under apps/" >&2; exit 1; } \
+ && { test ! -f "apps/${APP}/build.mjs" || node "apps/${APP}/build.mjs"; } \
  && node tools/build-app.mjs "${APP}"
 
 FROM ${NODE_IMAGE} AS prod-deps
@@ -49,7 +53,7 @@ COPY docker/healthcheck.cjs ./
 # Everything above is owned by root and read-only to the process.
 USER 1000:1000
 # Readiness (database reachable, ...) on the app's own port: PORT, or the app's default
-# (gateway 8080, every other service 3000). Compose waits on it (depends_on: service_healthy).
+# (gateway 8080, session gateway 8090, every other service 3000). Compose waits on it (depends_on: service_healthy).
 HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 CMD ["node", "healthcheck.cjs"]
 # node is PID 1 and handles SIGTERM itself (runService installs the handler: stop accepting, drain
 # in-flight requests within SHUTDOWN_GRACE_MS, exit 0); compose adds an init (`init: true`) in front.

@@ -9,19 +9,23 @@
 #     a clone), where every command below runs exactly as a user types it:
 #     a. `docker compose up -d` with no secrets at all: generated, the admin password printed once
 #        and readable again with the README's command, 0400 files per service, none in the env;
-#     b. the README's curl walkthrough, verbatim, with that documented admin password;
+#     b. the README's curl walkthrough, verbatim, with that documented admin password; the console
+#        through the gateway: its page at /console/ (with its CSP), / redirecting there, its stats;
 #     c. `--scale orders=3 --scale catalog=2 --scale gateway=2`: several replicas answer;
 #     d. only the balancer publishes a port; nothing else is reachable from the host;
 #     e. a replica stops gracefully on SIGTERM; and apart from the stack, a request in flight
 #        survives the SIGTERM of the image's node (PID 1 without an init);
 #     f. `docker compose down` then `up`: data, users and every secret kept;
+#     f. the counter-example: `docker compose --profile sessions up -d`, a login through its own
+#        balancer answers with a `sid` cookie, which then reaches the services;
 #     g. bring your own: `down -v`, `sh docker/make-secrets.sh`, `up`: your secrets are used;
 #     h. `docker compose down -v` leaves no container, volume or network of the project;
 #  4. always (trap): `down -v`, and dockerd stopped if this script started it.
 #
 # Every wait has a time limit. Prints "compose: N passed, N failed" last; exits non-zero on any
 # failure. Settings (environment): COMPOSE_PROJECT (jwt-msa-compose-test), GATEWAY_PORT (8080, or
-# a free port if 8080 is taken), KEEP_STACK=1 (leave the stack running for a look).
+# a free port if 8080 is taken), SESSION_GATEWAY_PORT (8090, likewise), KEEP_STACK=1 (leave the
+# stack running for a look).
 set -Eeuo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/deploy-tests/compose"
@@ -124,16 +128,27 @@ if [ -z "${GATEWAY_PORT:-}" ]; then
 fi
 export GATEWAY_PORT PUBLIC_URL="http://localhost:$GATEWAY_PORT"
 GW="http://localhost:$GATEWAY_PORT"
+if [ -z "${SESSION_GATEWAY_PORT:-}" ]; then
+  SESSION_GATEWAY_PORT=8090
+  if (exec 3<>/dev/tcp/127.0.0.1/8090) 2>/dev/null; then
+    SESSION_GATEWAY_PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+    echo "port 8090 is taken on this machine: the sessions balancer publishes $SESSION_GATEWAY_PORT instead"
+  fi
+fi
+export SESSION_GATEWAY_PORT
+SGW="http://localhost:$SESSION_GATEWAY_PORT"
 
 # ---------------------------------------------------------------------------------------------
 # One image at a time (two cores shared with other work); the first one fills the cache of the
 # dependency stages the others share. `up` builds again (pull_policy: build), from that cache.
 step "docker compose build, one image at a time"
 build_started=$SECONDS
-for service in auth catalog orders profile gateway; do
+for service in auth catalog orders profile console gateway; do
   compose build "$service" > "$work/build-$service.log" 2>&1 || { tail -40 "$work/build-$service.log"; die "docker compose build $service"; }
 done
-ok "docker compose build: 5 images in $((SECONDS - build_started))s"
+compose --profile sessions build session-gateway > "$work/build-session-gateway.log" 2>&1 \
+  || { tail -40 "$work/build-session-gateway.log"; die "docker compose --profile sessions build session-gateway"; }
+ok "docker compose build: 7 images (the counter-example's too) in $((SECONDS - build_started))s"
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^jwt-msa/' | sed 's/^/  /'
 
 containers() { docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1"; }
@@ -176,7 +191,7 @@ up_started=$SECONDS
 stack_up=1
 compose up -d > "$work/up.log" 2>&1 || { tail -30 "$work/up.log"; die "docker compose up -d"; }
 wait_ready && ok "stack up, the gateway ready through the balancer at $GW in $((SECONDS - up_started))s" || die "not ready at $GW/readyz"
-for service in postgres:1 auth:1 catalog:1 orders:1 profile:1 gateway:1 balancer:1; do
+for service in postgres:1 auth:1 catalog:1 orders:1 profile:1 console:1 gateway:1 balancer:1; do
   check "${service%%:*}: ${service##*:} container(s), healthy" wait_healthy "${service%%:*}" "${service##*:}"
 done
 compose logs --no-color secrets > "$work/secrets.log" 2>&1
@@ -228,6 +243,22 @@ expected='201 200 403 201 201 201 200 200 200 401 401 401 204 401 401'
 [ "$statuses" = "$expected" ] && ok "walkthrough statuses: $statuses" || not_ok "walkthrough statuses: got '$statuses', want '$expected'"
 grep -q 'header: {"alg":"RS256","typ":"at+jwt","kid":"' "$work/walkthrough.out" && ok "walkthrough: RS256 at+jwt header with a kid" || not_ok "walkthrough: token header"
 grep -q "\"iss\":\"$GW\"" "$work/walkthrough.out" && ok "walkthrough: iss is the public gateway URL" || not_ok "walkthrough: iss is not $GW"
+
+step "b. the console through the gateway: ${GW}/console/"
+curl -s -m 10 -o "$work/console.html" -D "$work/console.headers" "$GW/console/" || true
+console_status="$(head -1 "$work/console.headers" | awk '{print $2}')"
+console_csp="$(tr -d '\r' < "$work/console.headers" | awk -F': ' 'tolower($1) == "content-security-policy" { print $2 }')"
+echo "  GET /console/: ${console_status:-no answer}; CSP: ${console_csp:-none}"
+[ "$console_status" = 200 ] && grep -qi '<!doctype html>' "$work/console.html" && grep -q "script-src 'self'" <<< "$console_csp" \
+  && ok "GET /console/ through the balancer and the gateway: 200, the page, with its Content-Security-Policy" \
+  || not_ok "GET /console/: status ${console_status:-none}, CSP '${console_csp}'"
+root_redirect="$(curl -s -m 10 -o /dev/null -w '%{http_code} %{redirect_url}' "$GW/")"
+[ "$root_redirect" = "302 $GW/console/" ] && ok "GET / redirects (302) to /console/" || not_ok "GET /: '$root_redirect', want '302 $GW/console/'"
+stats="$(curl -s -m 10 "$GW/console/api/stats")"
+echo "  GET /console/api/stats: $(cut -c1-200 <<< "$stats")"
+node -e 'const s = JSON.parse(process.argv[1]); process.exit(s.gateways >= 1 && s.authReplicas >= 1 ? 0 : 1)' "$stats" 2>/dev/null \
+  && ok "GET /console/api/stats: JSON from $(node -pe 'JSON.parse(process.argv[1]).gateways' "$stats") gateway(s) and the auth replica" \
+  || not_ok "GET /console/api/stats: want JSON with gateways >= 1, got '$(cut -c1-200 <<< "$stats")'"
 
 # ---------------------------------------------------------------------------------------------
 step "c. docker compose up -d ${SCALE[*]}"
@@ -344,6 +375,23 @@ orders_after="$(curl -s -m 10 "$GW/api/orders" -H "authorization: Bearer $token"
 [ "$orders_after" = "$orders_before" ] && ok "alice's orders are still there, and her token still verifies" || not_ok "orders after the restart: $orders_after (before: $orders_before)"
 compose logs --no-color secrets 2>&1 | grep -q 'kept from an earlier start' && ! compose logs --no-color secrets 2>&1 | grep -q 'generated password' \
   && ok "the secrets service kept every secret and printed no password" || not_ok "the secrets service on the second start: $(compose logs --no-color secrets 2>&1 | tail -3)"
+
+# ---------------------------------------------------------------------------------------------
+step "f. the counter-example: docker compose --profile sessions up -d"
+compose --profile sessions up -d > "$work/up-sessions.log" 2>&1 || { tail -30 "$work/up-sessions.log"; not_ok "docker compose --profile sessions up -d"; }
+check "session-gateway: 1 container, healthy" wait_healthy session-gateway 1
+check "sessions-balancer: 1 container, healthy" wait_healthy sessions-balancer 1
+session_login_headers="$(curl -s -m 10 -o /dev/null -D - -X POST "$SGW/session/login" -H 'content-type: application/json' \
+  -d '{"username":"alice","password":"alice-password"}' | tr -d '\r')"
+sid="$(awk -F': ' 'tolower($1) == "set-cookie" { print $2 }' <<< "$session_login_headers" | sed -nE 's/^sid=([^;]+);.*/\1/p')"
+[ "$(head -1 <<< "$session_login_headers" | awk '{print $2}')" = 200 ] && [ -n "$sid" ] \
+  && ok "POST $SGW/session/login (alice): 200 with Set-Cookie sid, through the sessions balancer" \
+  || not_ok "session login through $SGW: $(head -1 <<< "$session_login_headers"), cookie '${sid:-none}'"
+[ "$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$SGW/api/orders" -H "cookie: sid=$sid")" = 200 ] \
+  && ok "GET /api/orders with that sid cookie: 200 (the session looked up in its PostgreSQL table)" || not_ok "GET /api/orders with the sid cookie"
+[ "$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$SGW/api/orders")" = 401 ] && ok "GET /api/orders without a cookie: 401" || not_ok "GET /api/orders without a cookie through $SGW"
+compose --profile sessions rm -sf session-gateway sessions-balancer > "$work/rm-sessions.log" 2>&1 || not_ok "removing the counter-example"
+docker network rm "${PROJECT}_sessions-front" >/dev/null 2>&1 || true
 
 # ---------------------------------------------------------------------------------------------
 step "g. bring your own: docker compose down -v; sh docker/make-secrets.sh; docker compose up -d"

@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { composeFile, readText, root } from './workspace';
-import { callsOf, DEPLOYED_SERVICE_NAMES, SERVICES, UPSTREAM_NAMES } from '@jwt-msa/topology';
+import {
+  callsOf,
+  DEPLOYED_SERVICE_NAMES,
+  isOptionalUpstream,
+  SERVICE_NAMES,
+  SERVICES,
+  UPSTREAM_NAMES,
+  type ServiceEntry,
+} from '@jwt-msa/topology';
 
 /**
  * docker-compose.yml, the Dockerfile, docker/secrets/secrets.list and the secrets' handling, offline (the real run is
@@ -26,6 +34,7 @@ type ComposeService = {
   init?: boolean;
   restart?: string;
   healthcheck?: unknown;
+  profiles?: string[];
 };
 const compose = composeFile() as {
   version?: string;
@@ -34,11 +43,14 @@ const compose = composeFile() as {
   volumes: Record<string, unknown>;
   secrets?: unknown;
 };
-/** Compose names each app of the service list by its short name (the counter-examples: under a profile, not checked here yet). */
-const NODE_SERVICES = DEPLOYED_SERVICE_NAMES;
+/** Compose names each app of the service list by its short name; the counter-examples run under the `sessions` profile. */
+const NODE_SERVICES = SERVICE_NAMES;
+const COUNTER_EXAMPLES = SERVICE_NAMES.filter((name) => (SERVICES[name] as ServiceEntry).counterExample);
 const DATA_SERVICES = DEPLOYED_SERVICE_NAMES.filter((name) => SERVICES[name].kind === 'data');
-/** What the stack adds around the apps: PostgreSQL, the two one-shots, the balancer in front of the gateways. */
-const INFRASTRUCTURE = ['balancer', 'postgres', 'postgres-roles', 'secrets'];
+/** What the stack adds around the apps: PostgreSQL, the two one-shots, a balancer in front of each kind of gateway. */
+const INFRASTRUCTURE = ['balancer', 'postgres', 'postgres-roles', 'secrets', 'sessions-balancer'];
+/** Started by `docker compose --profile sessions up` only: the counter-example and its balancer. */
+const SESSIONS_PROFILE = [...COUNTER_EXAMPLES, 'sessions-balancer'];
 const service = (name: string) => compose.services[name]!;
 
 /** docker/secrets/secrets.list: the readers (service -> uid) and the secrets (file -> kind, readers). */
@@ -65,10 +77,20 @@ describe('docker-compose.yml', () => {
 
   it("publishes one port, the balancer's 8080 in front of every gateway (on loopback unless GATEWAY_BIND says otherwise)", () => {
     const published = Object.entries(compose.services).filter(([, s]) => s.ports && s.ports.length > 0);
-    expect(published.map(([name]) => name)).toEqual(['balancer']);
+    expect(published.map(([name]) => name).sort()).toEqual(['balancer', 'sessions-balancer']);
     expect(service('balancer').ports).toEqual(['${GATEWAY_BIND:-127.0.0.1}:${GATEWAY_PORT:-8080}:8080']);
-    expect(service('balancer').entrypoint).toEqual(['node', '/balancer.cjs']);
-    expect(service('balancer').volumes).toEqual(['./docker/balancer.cjs:/balancer.cjs:ro']);
+    // The counter-example's balancer, under its profile only, on a loopback port of its own.
+    expect(service('sessions-balancer').ports).toEqual([
+      '${GATEWAY_BIND:-127.0.0.1}:${SESSION_GATEWAY_PORT:-8090}:8080',
+    ]);
+    expect(service('sessions-balancer').environment).toEqual({
+      BALANCER_UPSTREAM_HOST: 'session-gateway',
+      BALANCER_UPSTREAM_PORT: '8090',
+    });
+    for (const balancer of ['balancer', 'sessions-balancer']) {
+      expect([balancer, service(balancer).entrypoint]).toEqual([balancer, ['node', '/balancer.cjs']]);
+      expect([balancer, service(balancer).volumes]).toEqual([balancer, ['./docker/balancer.cjs:/balancer.cjs:ro']]);
+    }
     // Behind the balancer every request carries one more X-Forwarded-For hop, which auth must skip.
     expect(service('auth').environment!['TRUSTED_PROXY_HOPS']).toBe('1');
   });
@@ -77,7 +99,13 @@ describe('docker-compose.yml', () => {
     const closed = { internal: true, driver_opts: { 'com.docker.network.bridge.inhibit_ipv4': 'true' } };
     expect(compose.networks['backend']).toEqual(closed);
     expect(compose.networks['front']).toEqual(closed);
-    const networksOf: Record<string, string[]> = { gateway: ['backend', 'front'], balancer: ['front', 'edge'] };
+    expect(compose.networks['sessions-front']).toEqual(closed);
+    const networksOf: Record<string, string[]> = {
+      gateway: ['backend', 'front'],
+      balancer: ['front', 'edge'],
+      'session-gateway': ['backend', 'sessions-front'],
+      'sessions-balancer': ['sessions-front', 'edge'],
+    };
     for (const [name, entry] of Object.entries(compose.services)) {
       if (name === 'secrets') expect(entry.network_mode).toBe('none');
       else expect([name, entry.networks]).toEqual([name, networksOf[name] ?? ['backend']]);
@@ -99,6 +127,14 @@ describe('docker-compose.yml', () => {
       ),
       gateway: Object.fromEntries(UPSTREAM_NAMES.map((name) => [name, 'service_healthy'])),
       balancer: { gateway: 'service_healthy' },
+      // Its session table is a database of the shared server; it routes to every upstream but the optional console.
+      'session-gateway': {
+        'postgres-roles': 'service_completed_successfully',
+        ...Object.fromEntries(
+          UPSTREAM_NAMES.filter((name) => !isOptionalUpstream(name)).map((name) => [name, 'service_healthy']),
+        ),
+      },
+      'sessions-balancer': { 'session-gateway': 'service_healthy' },
     };
     for (const [name, wanted] of Object.entries(needs)) {
       const dependsOn = Object.fromEntries(
@@ -137,16 +173,48 @@ describe('docker-compose.yml', () => {
       'jwt-msa/auth-service:${TAG:-latest}',
       'never',
     ]);
-    expect([service('balancer').image, service('balancer').pull_policy]).toEqual([
-      'jwt-msa/gateway:${TAG:-latest}',
-      'never',
-    ]);
+    for (const balancer of ['balancer', 'sessions-balancer'])
+      expect([balancer, service(balancer).image, service(balancer).pull_policy]).toEqual([
+        balancer,
+        'jwt-msa/gateway:${TAG:-latest}',
+        'never',
+      ]);
     expect(service('postgres').image).toBe('postgres:17');
     expect(service('postgres-roles').image).toBe('postgres:17');
     for (const name of Object.keys(compose.services).filter((n) => n !== 'postgres'))
       expect([name, service(name).read_only, service(name).cap_drop]).toEqual([name, true, ['ALL']]);
     // The init hands each folder to its service's uid: exactly the capabilities for that, nothing more.
     expect(service('secrets').cap_add).toEqual(['CHOWN', 'DAC_OVERRIDE', 'FOWNER']);
+  });
+
+  it('starts the counter-example only under the `sessions` profile, and everything else without one', () => {
+    expect(COUNTER_EXAMPLES).toEqual(['session-gateway']);
+    for (const [name, entry] of Object.entries(compose.services))
+      expect([name, entry.profiles]).toEqual([name, SESSIONS_PROFILE.includes(name) ? ['sessions'] : undefined]);
+  });
+
+  it('runs the session gateway on a session table of its own in PostgreSQL, logging in through auth', () => {
+    const database = (SERVICES['session-gateway'] as ServiceEntry).sessionDatabase!;
+    expect(service('session-gateway').environment).toEqual(
+      expect.objectContaining({
+        SESSION_STORE: 'postgres',
+        DATABASE_URL: `postgres://${database}@postgres:5432/${database}`,
+        DATABASE_PASSWORD_FILE: `/run/secrets/session-gateway/${database}-db-password`,
+        CREDENTIALS_CHECK_SECRET_FILE: '/run/secrets/session-gateway/credentials-check-secret',
+      }),
+    );
+    // The same secret on both sides of the credentials check, and a password that postgres-roles turns into its role.
+    expect(list.secrets.get('credentials-check-secret')).toEqual({
+      kind: 'token',
+      readers: ['auth', 'session-gateway'],
+    });
+    expect(service('auth').environment!['CREDENTIALS_CHECK_SECRET_FILE']).toBe(
+      '/run/secrets/auth/credentials-check-secret',
+    );
+    expect(list.secrets.get(`${database}-db-password`)).toEqual({
+      kind: 'password',
+      readers: ['postgres', 'session-gateway'],
+    });
   });
 });
 

@@ -44,6 +44,10 @@ const STATIC = DEPLOYED_SERVICE_NAMES.filter((name) => entry(name).kind === 'sta
 /** Where a service's /metrics is: on its own port, or (an edge) on the internal admin port. */
 const metricsPort = (name: ServiceName) => (entry(name).kind === 'edge' ? 'admin' : 'http');
 const SINGLE_REPLICA = 'jwt-msa.example.com/single-replica';
+/** The opt-in component that adds the static apps (the console): the local overlay lists it, production does not. */
+const CONSOLE_COMPONENT = 'k8s/components/console';
+const STATIC_APPS = STATIC.map((name) => entry(name).app);
+const staticAppsOf = (overlay: Overlay) => (overlay === 'local' ? STATIC_APPS : []);
 const productionDbEnv = Object.fromEntries(
   DATA_SERVICES.map((s) => [
     `${s.replace('-service', '').toUpperCase()}_DATABASE_URL`,
@@ -294,7 +298,7 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
     const policies = ofKind<NetworkPolicy>(overlay, 'NetworkPolicy');
     const deployments = ofKind<Deployment>(overlay, 'Deployment');
     // Nothing is deployed that the service list does not know.
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(APPS.slice().sort());
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...APPS, ...staticAppsOf(overlay)].sort());
     for (const name of SCALED) {
       const app = entry(name).app;
       const deployment = named<Deployment>(overlay, 'Deployment', app);
@@ -348,21 +352,105 @@ describe.each(overlays)('k8s/overlays/%s', (overlay) => {
   });
 
   it('lets a static app (kind static: files, no state) run one replica only when its Deployment says why', () => {
+    // Production runs none unless its kustomization adds the component; local lists it.
+    const objects = overlay === 'local' ? all(overlay) : kustomizeWithComponent(overlay, CONSOLE_COMPONENT);
     for (const name of STATIC) {
       const app = entry(name).app;
-      const deployment = named<Deployment>(overlay, 'Deployment', app);
-      expect([app, deployment.spec!.replicas, deployment.metadata.annotations?.[SINGLE_REPLICA]]).toEqual([
+      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === app) as
+        | (Deployment & K8sObject)
+        | undefined;
+      expect([app, deployment?.spec!.replicas, deployment?.metadata.annotations?.[SINGLE_REPLICA]]).toEqual([
         app,
         1,
         expect.stringMatching(/\w{3,}/),
       ]);
-      expect([
+      expect([app, objects.some((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === app)]).toEqual([
         app,
-        ofKind<HorizontalPodAutoscaler>(overlay, 'HorizontalPodAutoscaler').some((h) => h.metadata.name === app),
-      ]).toEqual([app, false]);
+        false,
+      ]);
     }
     // Every kind of the service list is one of the two cases above.
     expect([...SCALED, ...STATIC].sort()).toEqual([...DEPLOYED_SERVICE_NAMES].sort());
+  });
+
+  it(`has the console where ${CONSOLE_COMPONENT} is added only, behind the gateway, reaching the gateways and auth only`, () => {
+    const hasConsole = (objects: K8sObject[]) =>
+      objects
+        .filter((o) => o.metadata.name === 'console')
+        .map((o) => o.kind)
+        .sort();
+    const consoleUrls = (objects: K8sObject[]) => {
+      const gateway = objects.find(
+        (o) => o.kind === 'Deployment' && o.metadata.name === 'gateway',
+      ) as unknown as Deployment;
+      return envOf(gateway.spec!.template.spec!.containers[0]!, 'CONSOLE_SERVICE_URLS')?.value;
+    };
+    // (local lists the component already: adding it twice would add everything twice)
+    const added = overlay === 'local' ? all(overlay) : kustomizeWithComponent(overlay, CONSOLE_COMPONENT);
+    expect(typeCheck(added).map((p) => `${p.object}: ${p.message}`)).toEqual([]);
+    const withConsole = ['Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount'];
+    if (overlay === 'production') {
+      expect(hasConsole(all(overlay))).toEqual([]);
+      expect(consoleUrls(all(overlay))).toBeUndefined(); // the gateway answers /console/* with 404
+      expect(all(overlay).some((o) => o.metadata.name === 'gateway-pods')).toBe(false);
+    } else {
+      expect(hasConsole(all(overlay))).toEqual(withConsole);
+    }
+    expect(hasConsole(added)).toEqual(withConsole);
+    expect(consoleUrls(added)).toBe('http://console:3000');
+    // The console finds every gateway pod (public and admin port) by the headless gateway-pods Service.
+    const console = added.find(
+      (o) => o.kind === 'Deployment' && o.metadata.name === 'console',
+    ) as unknown as Deployment;
+    const container = console.spec!.template.spec!.containers[0]!;
+    expect([envOf(container, 'GATEWAY_URLS')?.value, envOf(container, 'GATEWAY_ADMIN_URLS')?.value]).toEqual([
+      'http://gateway-pods:8080',
+      'http://gateway-pods:9464',
+    ]);
+    expect(envOf(container, 'AUTH_SERVICE_URLS')?.value).toBe('http://auth-service:3000');
+    const gatewayPods = added.find(
+      (o) => o.kind === 'Service' && o.metadata.name === 'gateway-pods',
+    ) as unknown as Service;
+    expect([gatewayPods.spec!.clusterIP, gatewayPods.spec!.ports!.map((p) => p.port)]).toEqual(['None', [8080, 9464]]);
+    const consoleService = added.find(
+      (o) => o.kind === 'Service' && o.metadata.name === 'console',
+    ) as unknown as Service;
+    expect(selects({ matchLabels: consoleService.spec!.selector }, console.spec!.template.metadata!.labels)).toBe(true);
+    // Still one way in: the Ingress to the gateway.
+    expect(added.filter((o) => o.kind === 'Ingress').map((o) => o.metadata.name)).toEqual(['gateway']);
+
+    const policies = added.filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicy[];
+    const labelsOf = (app: string) =>
+      (added.find((o) => o.kind === 'Deployment' && o.metadata.name === app) as unknown as Deployment).spec!.template
+        .metadata!.labels!;
+    const pod = (app: string): NetworkPeer => ({ name: app, namespace: NAMESPACE, labels: labelsOf(app) });
+    const reach = (from: NetworkPeer, to: NetworkPeer, port: number) => canConnect(policies, from, to, port);
+    const ingressController: NetworkPeer = {
+      name: 'ingress-nginx',
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+    };
+    const intruder: NetworkPeer = { name: 'some pod in the namespace', namespace: NAMESPACE, labels: { app: 'debug' } };
+    expect(reach(pod('gateway'), pod('console'), 3000)).toBe(true);
+    expect(reach(pod('console'), pod('gateway'), 8080)).toBe(true);
+    expect(reach(pod('console'), pod('gateway'), 9464)).toBe(true);
+    expect(reach(pod('console'), pod('auth-service'), 3000)).toBe(true);
+    for (const app of DATA_SERVICES.filter((a) => a !== 'auth-service'))
+      expect([app, reach(pod('console'), pod(app), 3000)]).toEqual([app, false]);
+    for (const app of DATA_SERVICES) expect([app, reach(pod(app), pod('console'), 3000)]).toEqual([app, false]);
+    expect(reach(ingressController, pod('console'), 3000)).toBe(false);
+    expect(reach(ingressController, pod('gateway'), 9464)).toBe(false); // the admin port stays internal
+    expect(reach(intruder, pod('console'), 3000)).toBe(false);
+    expect(reach(pod('console'), { name: 'the internet', ip: '203.0.113.7' }, 443)).toBe(false);
+    const dns: NetworkPeer = { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+    expect(reach(pod('console'), dns, 53)).toBe(true);
+    const postgres = added.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'postgres') as unknown as
+      | StatefulSet
+      | undefined;
+    const database: NetworkPeer = postgres
+      ? { name: 'postgres', namespace: NAMESPACE, labels: postgres.spec!.template.metadata!.labels! }
+      : { name: 'managed database', ip: '10.20.0.5' };
+    expect(reach(pod('console'), database, 5432)).toBe(false);
   });
 
   it('with k8s/components/monitoring: scrape annotations on every pod, and the scraper admitted to /metrics only', () => {

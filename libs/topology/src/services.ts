@@ -17,7 +17,8 @@ export interface ServiceEntry {
   readonly calls?: readonly string[];
   /**
    * An edge's shared session table: a database of this name on a PostgreSQL server of its own,
-   * so stopping the session store stops nothing else (the session gateway's postgres store).
+   * so stopping the session store stops nothing else (the session gateway's postgres store; the
+   * compose stack puts the database on its one server instead, docs/deployment.md says why).
    */
   readonly sessionDatabase?: string;
   /** Built to be measured against (the session gateway), not part of a default deployment. */
