@@ -177,6 +177,6 @@ describe('POST /console/api/sessions-vs-jwt, then GET /console/api/sessions-vs-j
     const app = consoleApp({ SESSIONS_VS_JWT_RUNNER: '' });
     const res = await request(app.app).post('/console/api/sessions-vs-jwt').send({}).expect(501);
     expect(res.body.error).toBe('not_available');
-    expect(res.body.message).toMatch(/starts processes of its own .* it runs beside `npm start` only/);
+    expect(res.body.message).toMatch(/starts processes of its own .* it runs beside “npm start” only/);
   });
 });

@@ -92,7 +92,7 @@ export class ComparisonRuns {
       throw new HttpError(
         501,
         'not_available',
-        'The sessions-vs-JWT comparison starts processes of its own (fronts and a PostgreSQL) beside a local cluster: it runs beside `npm start` only',
+        'The sessions-vs-JWT comparison starts processes of its own (fronts and a PostgreSQL) beside a local cluster: it runs beside “npm start” only',
       );
     if (!this.options.clusterFile)
       throw new HttpError(

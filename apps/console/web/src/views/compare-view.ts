@@ -47,7 +47,7 @@ export function compareView(context: Context): HTMLElement {
     h(
       'p',
       null,
-      'The same calls with a stateless JWT and with server-side sessions (in memory round robin or sticky, replicated, in a shared store), while a replica is killed: what fails, and how often a store is asked. The console server starts three fronts per mode and a PostgreSQL of its own for this, so it runs beside `npm start` only, and takes a minute or so.',
+      'The same calls with a stateless JWT and with server-side sessions (in memory round robin or sticky, replicated, in a shared store), while a replica is killed: what fails, and how often a store is asked. The console server starts three fronts per mode and a PostgreSQL of its own for this, so it runs beside “npm start” only, and takes a minute or so.',
     ),
     h('button', { type: 'button', onclick: () => void run() }, 'Run sessions vs JWT'),
     status.element,
