@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readClusterFile, startLocalCluster, type ClusterFile, type LocalCluster } from '@jwt-msa/cluster';
+import {
+  readClusterFile,
+  SESSIONS_VS_JWT_RUNNER,
+  startLocalCluster,
+  type ClusterFile,
+  type LocalCluster,
+} from '@jwt-msa/cluster';
 
 /**
  * One cluster for every e2e suite that only talks to the system (nothing killed, nothing
@@ -43,6 +49,7 @@ export async function startSharedCluster(): Promise<void> {
     scale: SHARED_CLUSTER_SCALE,
     admin: { username: 'admin', password },
     logLevel: 'warn',
+    env: { console: { SESSIONS_VS_JWT_RUNNER } },
   });
   running = { cluster, dataDir };
   process.env[DATA_DIR_VARIABLE] = dataDir;

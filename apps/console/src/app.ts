@@ -11,12 +11,25 @@ import { loadConsoleConfig, type ConsoleConfig } from './config';
 import { ReplicaDirectory } from './replicas';
 import { RevocationLagProbe } from './revocation-lag';
 import { consoleRoutes } from './routes';
+import { ComparisonRuns } from './sessions-vs-jwt';
 import { httpMetricsReader, SystemStatsCollector } from './system-stats';
 
-/** Wires the console: the page's files, the stats API and the revocation-lag probe; no I/O here. */
-export function createConsoleApp(config: ConsoleConfig, logger: Logger): ServiceApp {
+/** The console's app, and the comparison runs it must stop when it shuts down. */
+export interface ConsoleApp extends ServiceApp {
+  comparisons: ComparisonRuns;
+}
+
+/** Wires the console: the page's files, the stats API, the revocation-lag probe and the comparison runs; no I/O here. */
+export function createConsoleApp(config: ConsoleConfig, logger: Logger): ConsoleApp {
   const replicas = new ReplicaDirectory(config);
-  return createStaticServiceApp({
+  const comparisons = new ComparisonRuns({
+    runner: config.sessionsVsJwtRunner,
+    clusterFile: config.clusterFile,
+    timeoutMs: config.sessionsVsJwtTimeoutMs,
+    keepMs: config.sessionsVsJwtKeepMs,
+    logger,
+  });
+  const service = createStaticServiceApp({
     service: 'console',
     instanceId: config.instanceId,
     logger,
@@ -33,14 +46,17 @@ export function createConsoleApp(config: ConsoleConfig, logger: Logger): Service
         pollMs: config.revocationLagPollMs,
         maxConcurrent: config.revocationLagMaxConcurrent,
       }),
+      comparisons,
     }),
   });
+  return { ...service, comparisons };
 }
 
 export const consoleService: ServiceDefinition<ConsoleConfig> = {
   name: 'console',
   loadConfig: loadConsoleConfig,
   async build(config, logger) {
-    return { service: createConsoleApp(config, logger) };
+    const service = createConsoleApp(config, logger);
+    return { service, onShutdown: [() => service.comparisons.stop()] };
   },
 };

@@ -61,6 +61,24 @@ export const consoleConfigSchema = {
     min: 1,
     description: 'Measurements run at once; more answer 429 (each one polls every gateway).',
   }),
+  sessionsVsJwtRunner: setting.string('SESSIONS_VS_JWT_RUNNER', {
+    default: '',
+    defaultLabel: 'unset',
+    description:
+      'The sessions-vs-JWT runner bundle (`npm start` sets it). It starts fronts and a PostgreSQL of its own beside a local cluster, so unset (compose, Kubernetes) the comparison answers 501.',
+  }),
+  sessionsVsJwtTimeoutMs: setting.integer('SESSIONS_VS_JWT_TIMEOUT_MS', {
+    default: 300_000,
+    min: 1000,
+    max: 1_800_000,
+    description: 'How long one comparison run may take before its process is stopped.',
+  }),
+  sessionsVsJwtKeepMs: setting.integer('SESSIONS_VS_JWT_KEEP_MS', {
+    default: 600_000,
+    min: 10_000,
+    max: 3_600_000,
+    description: "How long a finished comparison's figures stay readable (the last 10 at most).",
+  }),
 };
 
 export type ConsoleConfig = ConfigOf<typeof consoleConfigSchema>;

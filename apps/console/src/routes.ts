@@ -1,6 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { RevocationLagProbe } from './revocation-lag';
 import { tokenOf } from './revocation-lag';
+import { callsOf, type ComparisonRuns } from './sessions-vs-jwt';
 import type { SystemStatsCollector } from './system-stats';
 
 /**
@@ -15,10 +16,11 @@ export interface ConsoleRoutesOptions {
   publicDir: string;
   stats: SystemStatsCollector;
   revocationLag: RevocationLagProbe;
+  comparisons: ComparisonRuns;
 }
 
 /** The page at /console/ (files of the build, always revalidated) and its read-only API at /console/api/. */
-export function consoleRoutes({ publicDir, stats, revocationLag }: ConsoleRoutesOptions): Router {
+export function consoleRoutes({ publicDir, stats, revocationLag, comparisons }: ConsoleRoutesOptions): Router {
   const router = Router();
   const api = Router();
   api.get('/stats', async (_req, res) => {
@@ -28,6 +30,13 @@ export function consoleRoutes({ publicDir, stats, revocationLag }: ConsoleRoutes
     const arrivedAt = Date.now();
     const token = tokenOf(req.body);
     res.set('Cache-Control', 'no-store').json(await revocationLag.measure(token, arrivedAt));
+  });
+  api.post('/sessions-vs-jwt', (req, res) => {
+    const run = comparisons.start(callsOf(req.body));
+    res.status(202).location(`/console/api/sessions-vs-jwt/${run.id}`).set('Cache-Control', 'no-store').json(run);
+  });
+  api.get('/sessions-vs-jwt/:id', (req, res) => {
+    res.set('Cache-Control', 'no-store').json(comparisons.get(req.params.id));
   });
   router.use('/console/api', api);
 

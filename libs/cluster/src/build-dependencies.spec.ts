@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SERVICE_NAMES, SERVICES } from '@jwt-msa/topology';
+import { SESSIONS_VS_JWT_RUNNER } from './cluster';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -16,5 +17,14 @@ describe('what runs the whole system builds every app of the service list first'
       typeof dependency === 'object' && dependency.target === 'build' ? (dependency.projects ?? []) : [],
     );
     expect(built).toEqual(expect.arrayContaining(SERVICE_NAMES.map((name) => SERVICES[name].app)));
+  });
+});
+
+describe("the console's sessions-vs-JWT runner", () => {
+  it("is a command of the launcher, so the launcher's build (tools/build-app.mjs: src/cli/*) bundles it", () => {
+    expect(path.relative(REPO_ROOT, SESSIONS_VS_JWT_RUNNER)).toBe(
+      path.join('dist', 'tools', 'local-cluster', 'sessions-vs-jwt.js'),
+    );
+    expect(existsSync(path.join(REPO_ROOT, 'tools', 'local-cluster', 'src', 'cli', 'sessions-vs-jwt.ts'))).toBe(true);
   });
 });

@@ -70,6 +70,11 @@ type EdgeReplica = { name: string; url: string; adminUrl: string };
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const bundleOf = (service: ServiceName): string =>
   path.join(REPO_ROOT, 'dist', 'apps', SERVICES[service].app, 'main.js');
+/**
+ * The sessions-vs-JWT runner, bundled by the launcher's build beside its main.js: the console runs
+ * it as a child process when the launcher (or a test cluster) tells it where it is.
+ */
+export const SESSIONS_VS_JWT_RUNNER = path.join(REPO_ROOT, 'dist', 'tools', 'local-cluster', 'sessions-vs-jwt.js');
 const databaseOf = (service: ServiceName): string | undefined => (SERVICES[service] as ServiceEntry).database;
 const isEdge = (service: ServiceName) => SERVICES[service].kind === 'edge';
 const isStatic = (service: ServiceName) => SERVICES[service].kind === 'static';

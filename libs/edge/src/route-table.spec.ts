@@ -17,6 +17,8 @@ describe('the public route table', () => {
     ['GET', '/console/app.js', 'console', 'public'],
     ['HEAD', '/console/', 'console', 'public'],
     ['POST', '/console/api/revocation-lag', 'console', 'public'],
+    ['POST', '/console/api/sessions-vs-jwt', 'console', 'public'],
+    ['GET', '/console/api/sessions-vs-jwt/0b7c8e7a-3f7e-4c4e-9a55-0d6f0b1f7a10', 'console', 'public'],
   ])('%s %s goes to %s (%s)', (method, path, upstream, access) => {
     const rule = matchRoute(PUBLIC_ROUTES, method, path)!;
     expect(rule.upstream).toBe(upstream);

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { CLUSTER_FILE_NAME, describeExit, startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
+import {
+  CLUSTER_FILE_NAME,
+  describeExit,
+  SESSIONS_VS_JWT_RUNNER,
+  startLocalCluster,
+  type LocalCluster,
+} from '@jwt-msa/cluster';
 import { loadConfig } from '@jwt-msa/config';
 import { DataDirInUseError } from '@jwt-msa/local-postgres';
 import { SERVICE_NAMES } from '@jwt-msa/topology';
@@ -35,6 +41,8 @@ async function main(): Promise<void> {
     scale: args.scale,
     admin,
     logLevel: config.logLevel,
+    // The console's "Sessions vs JWT" runs this bundle (built with the launcher) beside the cluster.
+    env: { console: { SESSIONS_VS_JWT_RUNNER } },
     onLine: (instance, line) => {
       const text = formatLine(instance, line, args.verbose);
       if (text) console.log(text);

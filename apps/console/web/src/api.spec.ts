@@ -1,5 +1,5 @@
 import { describeOutcome, newUuid, notOffered, unreachable, type CallRecord } from './api';
-import { comparisonOf, revocationLagOf, sessionsOf } from './contracts';
+import { comparisonOf, comparisonRunOf, revocationLagOf, sessionsOf } from './contracts';
 
 const headers = (entries: Record<string, string>) => new Headers(entries);
 
@@ -69,5 +69,18 @@ describe('the contracts of parts 6-8', () => {
     expect(comparisonOf({ modes: [mode] })).toEqual([mode]);
     expect(comparisonOf({ modes: [{ mode: 'jwt' }] })).toBeUndefined();
     expect(comparisonOf(null)).toBeUndefined();
+    expect(comparisonRunOf({ id: 'r1', state: 'running', progress: 'jwt: 3 fronts' })).toEqual({
+      id: 'r1',
+      state: 'running',
+      progress: 'jwt: 3 fronts',
+    });
+    expect(comparisonRunOf({ id: 'r1', state: 'done', modes: [mode] })).toEqual({
+      id: 'r1',
+      state: 'done',
+      modes: [mode],
+    });
+    expect(comparisonRunOf({ id: 'r1', state: 'done', modes: [{ mode: 'jwt' }] })).toBeUndefined();
+    expect(comparisonRunOf({ id: 'r1', state: 'paused' })).toBeUndefined();
+    expect(comparisonRunOf({ error: 'not_found' })).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-/** Shapes of the endpoints parts 6-8 use (being built on the server side against these contracts). */
+/** Shapes of the endpoints parts 6-8 use. */
 
 export type RevokedReason = 'logout' | 'logout-all' | 'reuse' | 'admin';
 
@@ -52,6 +52,30 @@ export function comparisonOf(body: unknown): ComparisonMode[] | undefined {
   return modes.every((m) => isObject(m) && typeof m['mode'] === 'string' && typeof m['failed'] === 'number')
     ? (modes as ComparisonMode[])
     : undefined;
+}
+
+/** GET /console/api/sessions-vs-jwt/:id: a run of the comparison on the console server. */
+export interface ComparisonRun {
+  id: string;
+  state: 'running' | 'done' | 'failed';
+  progress?: string;
+  modes?: ComparisonMode[];
+  error?: string;
+}
+
+export function comparisonRunOf(body: unknown): ComparisonRun | undefined {
+  if (!isObject(body) || typeof body['id'] !== 'string') return undefined;
+  const state = body['state'];
+  if (state !== 'running' && state !== 'done' && state !== 'failed') return undefined;
+  const modes = body['modes'] === undefined ? undefined : comparisonOf(body);
+  if (body['modes'] !== undefined && !modes) return undefined;
+  return {
+    id: body['id'],
+    state,
+    ...(typeof body['progress'] === 'string' && { progress: body['progress'] }),
+    ...(modes && { modes }),
+    ...(typeof body['error'] === 'string' && { error: body['error'] }),
+  };
 }
 
 export const REVOKED_REASON_WORDS: Record<string, string> = {

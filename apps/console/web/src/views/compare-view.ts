@@ -1,6 +1,7 @@
-import { notOffered, request } from '../api';
+import { request } from '../api';
+import { runComparison } from '../comparison';
 import type { Context } from '../context';
-import { comparisonOf, MODE_WORDS, type ComparisonMode } from '../contracts';
+import { MODE_WORDS, type ComparisonMode } from '../contracts';
 import { fill, h, StatusLine, svg } from '../dom';
 
 /** Part 8: the same workload against JWT and four kinds of server-side sessions, with a replica killed. */
@@ -11,23 +12,19 @@ export function compareView(context: Context): HTMLElement {
   const run = async () => {
     if (running) return;
     running = true;
-    status.info('Running the comparison on the live system… this can take a while.');
+    status.info('Starting the comparison on the console server…');
     try {
-      const record = await request('POST', '/console/api/sessions-vs-jwt');
+      const outcome = await runComparison({
+        send: request,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        onProgress: (line) => status.info(line),
+      });
       context.acted('other');
-      if (notOffered(record)) {
-        status.error(
-          `The system does not offer the sessions-vs-JWT run yet (POST /console/api/sessions-vs-jwt answered ${record.status}).`,
-        );
+      if (!outcome.ok) {
+        status.error(outcome.message);
         return;
       }
-      const modes = record.status === 200 ? comparisonOf(record.body) : undefined;
-      if (!modes) {
-        status.error(
-          `The comparison failed: ${record.note || (record.status === null ? 'the gateway cannot be reached' : `HTTP ${record.status}`)}.`,
-        );
-        return;
-      }
+      const modes = outcome.modes;
       status.ok(`Done: ${modes.length} modes compared.`);
       fill(
         result,
@@ -50,7 +47,7 @@ export function compareView(context: Context): HTMLElement {
     h(
       'p',
       null,
-      'The same calls with a stateless JWT and with server-side sessions (in memory round robin or sticky, replicated, in a shared store), while a replica is killed: what fails, and how often a store is asked.',
+      'The same calls with a stateless JWT and with server-side sessions (in memory round robin or sticky, replicated, in a shared store), while a replica is killed: what fails, and how often a store is asked. The console server starts three fronts per mode and a PostgreSQL of its own for this, so it runs beside “npm start” only, and takes a minute or so.',
     ),
     h('button', { type: 'button', onclick: () => void run() }, 'Run sessions vs JWT'),
     status.element,
