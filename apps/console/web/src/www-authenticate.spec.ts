@@ -50,6 +50,9 @@ describe('explainChallenge', () => {
         'Bearer realm="jwt-msa", error="invalid_token", error_description="The token is not a compact JWS"',
       ),
     ).toMatch(/empty third part/);
+    expect(
+      explainChallenge('Bearer realm="jwt-msa", error="invalid_token", error_description="The token has been revoked"'),
+    ).toMatch(/^The token was refused: The token has been revoked\. A logout, logout-all, refresh-token reuse/);
     expect(explainChallenge('Bearer realm="jwt-msa"')).toMatch(/No token was sent/);
     expect(explainChallenge('Basic realm="x"')).toBe('Refused (Basic realm="x")');
     expect(explainChallenge(null)).toBe('Refused without an explanation');

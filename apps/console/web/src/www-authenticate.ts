@@ -95,5 +95,7 @@ function hintFor(description: string): string {
   if (text.includes('unknown key') || text.includes('kid')) return 'No key with this kid is in the JWKS.';
   if (text.includes('issuer')) return 'Its iss is not the issuer the gateway trusts.';
   if (text.includes('audience')) return 'Its aud does not name this API.';
+  if (text.includes('revoked'))
+    return 'A logout, logout-all, refresh-token reuse or an admin ended it; every gateway holds that in memory.';
   return '';
 }

@@ -116,7 +116,7 @@ export function sessionsView(context: Context): HTMLElement {
     if (record.status === 401) {
       context.session.refreshRefused = true;
       status.ok(
-        `Replay refused (401 ${(record.body as { error?: string } | undefined)?.error ?? ''}): the auth service saw a used refresh token come back and revoked the whole family (reason: reuse). Your current refresh token is dead too.`,
+        `Replay refused (401 ${(record.body as { error?: string } | undefined)?.error ?? ''}): the auth service saw a used refresh token come back and revoked the whole family (reason: reuse). Your current refresh token is dead too, and so, by the family's sid, is every access token it issued, this page's included: each gateway refuses it once the revocation reaches it.`,
       );
     } else if (record.status === 200)
       status.error('The old refresh token was accepted: refresh-token rotation is not enforced!');
