@@ -249,10 +249,12 @@ describe('a user with many single logouts', () => {
       'SELECT kind, count(*)::int AS n FROM revocations WHERE subject = $1 GROUP BY kind ORDER BY kind',
       [session.userId],
     );
-    expect(rows).toEqual([
-      { kind: 'session', n: 1 },
-      { kind: 'subject', n: 1 },
-    ]);
+    // One cutoff instead of 101 entries; the family keeps an entry of its own only when it issued a
+    // token within the cutoff's own second (login and logout in one second: a quiet machine).
+    expect(rows.filter((row) => row.kind === 'subject')).toEqual([{ kind: 'subject', n: 1 }]);
+    expect(rows.filter((row) => row.kind !== 'subject').map((row) => [row.kind, row.n <= 1])).toEqual(
+      rows.filter((row) => row.kind !== 'subject').map(() => ['session', true]),
+    );
     expect((await denyListNow()).match(session.claims)).toBeDefined();
   });
 });
