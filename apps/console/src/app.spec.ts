@@ -119,7 +119,9 @@ describe('GET /console/api/stats', () => {
     const gateway2 = await serve(() => metricsReply(gatewayMetrics(5, { malformed: 4 }, 4, 1)));
     const gateway3 = await serve(() => metricsReply(gatewayMetrics(1, {}, 0, 1)));
     const auth1 = await serve(() => metricsReply(authMetrics({ 'user.find-by-username': 3, 'refresh.insert': 2 })));
-    const auth2 = await serve(() => metricsReply(authMetrics({ 'refresh.insert': 5 })));
+    const auth2 = await serve(() =>
+      metricsReply(authMetrics({ 'refresh.insert': 5, 'revocation.feed-after': 9, 'signing-key.load': 2, health: 4 })),
+    );
     const clusterFile = path.join(workDir, 'cluster.json');
     const file: Pick<ClusterFile, 'gateways' | 'replicas'> = {
       gateways: [
@@ -141,6 +143,8 @@ describe('GET /console/api/stats', () => {
       cacheHits: 11,
       cacheMisses: 5,
       authStoreQueries: { 'user.find-by-username': 3, 'refresh.insert': 7 },
+      // What no request caused is apart, so the page's "0 auth-store queries per API call" stays true.
+      backgroundQueries: { 'revocation.feed-after': 9, 'signing-key.load': 2 },
       gateways: 3,
       authReplicas: 2,
       unreachable: 0,
@@ -176,6 +180,7 @@ describe('GET /console/api/stats', () => {
       cacheHits: 0,
       cacheMisses: 0,
       authStoreQueries: {},
+      backgroundQueries: {},
       gateways: 0,
       authReplicas: 0,
       unreachable: 0,

@@ -1,4 +1,4 @@
-import { samplesOf } from '@jwt-msa/service-defaults';
+import { queryKindOf, samplesOf } from '@jwt-msa/service-defaults';
 import type { KnownReplica, ReplicaDirectory } from './replicas';
 
 /**
@@ -9,8 +9,10 @@ export interface SystemStats {
   verifications: { ok: number; rejected: number };
   cacheHits: number;
   cacheMisses: number;
-  /** The auth service's database queries, by purpose (refresh.find-for-update, ...). */
+  /** The auth service's database queries that requests caused, by purpose (refresh.find-for-update, ...). */
   authStoreQueries: Record<string, number>;
+  /** Its queries no request caused, by purpose: the revocation feed's polls, key reloads, pruning. */
+  backgroundQueries: Record<string, number>;
   /** Gateway replicas that answered. */
   gateways: number;
   /** Auth replicas that answered. */
@@ -61,6 +63,7 @@ export class SystemStatsCollector {
       cacheHits: 0,
       cacheMisses: 0,
       authStoreQueries: {},
+      backgroundQueries: {},
       gateways: gatewayTexts.length,
       authReplicas: authTexts.length,
       unreachable: gatewayAdmins.length - gatewayTexts.length + authReplicas.length - authTexts.length,
@@ -78,9 +81,11 @@ export class SystemStatsCollector {
     for (const text of authTexts) {
       for (const { labels, value } of samplesOf(text, DB_QUERIES)) {
         const purpose = labels['purpose'];
-        // "none" is the zero sample every registry starts with, not a query.
-        if (!purpose || purpose === 'none') continue;
-        stats.authStoreQueries[purpose] = (stats.authStoreQueries[purpose] ?? 0) + value;
+        const kind = queryKindOf(purpose);
+        // "none" is the zero sample every registry starts with; health checks are the supervisor's.
+        if (!purpose || kind === 'health') continue;
+        const bucket = kind === 'call' ? stats.authStoreQueries : stats.backgroundQueries;
+        bucket[purpose] = (bucket[purpose] ?? 0) + value;
       }
     }
     return stats;

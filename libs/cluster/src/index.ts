@@ -9,4 +9,4 @@ export {
 export { CLUSTER_FILE_NAME, readClusterFile, type ClusterFile } from '@jwt-msa/topology';
 export { Instance, type InstanceExit, type InstanceOptions } from './instance';
 export { replicaMetrics } from './metrics-text';
-export { samplesOf, sumMetric, type Sample } from '@jwt-msa/service-defaults';
+export { queryKindOf, samplesOf, sumMetric, type Sample } from '@jwt-msa/service-defaults';

@@ -27,4 +27,4 @@ export { type ReadinessCheck } from './health';
 export { EDGE_INSTANCE_HEADER, REQUEST_ID_HEADER } from './request-context';
 export { pathOf } from './http-response';
 export { ServiceMetrics } from './metrics';
-export { samplesOf, sumMetric, type Sample } from './metrics-text';
+export { queryKindOf, samplesOf, sumMetric, type Sample } from './metrics-text';

@@ -34,3 +34,20 @@ export function sumMetric(text: string, name: string, labels: Record<string, str
   );
   return matching.length === 0 ? Number.NaN : matching.reduce((sum, sample) => sum + sample.value, 0);
 }
+
+/** The auth service's query purposes of its revocation feed: the gateways' polls, whatever the traffic. */
+const FEED_PURPOSE = /^revocation\.(latest|feed-.*)$/;
+/** Purposes no API call causes: health checks, each replica's timers (key reloads, pruning), and the feed. */
+const BACKGROUND_PURPOSE = /^(health|none|signing-key\..*|.*\.prune)$/;
+
+/**
+ * How an auth-store query counts, by its `db_queries_total` purpose: `call` when a request caused it
+ * (users, refresh families, login throttle, revocations written), else what runs in the background.
+ * One definition for every tool that counts "auth-store queries per API call".
+ */
+export function queryKindOf(purpose: string | undefined): 'call' | 'feed' | 'timer' | 'health' {
+  const name = purpose ?? 'none';
+  if (FEED_PURPOSE.test(name)) return 'feed';
+  if (name === 'health' || name === 'none') return 'health';
+  return BACKGROUND_PURPOSE.test(name) ? 'timer' : 'call';
+}

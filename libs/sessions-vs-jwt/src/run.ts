@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleOf, Instance, samplesOf, sumMetric, type ClusterFile } from '@jwt-msa/cluster';
+import { bundleOf, Instance, queryKindOf, samplesOf, sumMetric, type ClusterFile } from '@jwt-msa/cluster';
 import { getFreePort, startLocalPostgres, type LocalPostgres } from '@jwt-msa/local-postgres';
 import { UPSTREAM_NAMES, upstreamUrlsVariable, type ServiceName } from '@jwt-msa/topology';
 import {
@@ -43,8 +43,6 @@ export interface ModeRun {
 
 const FRONTS = 3;
 const OUTAGE_CALLS = 10;
-/** Auth-store queries a call can cause; not the timers every replica runs whatever the traffic, nor health checks. */
-const BACKGROUND = /^(health|none|signing-key\..*|.*\.prune)$/;
 
 interface Front {
   instance: Instance;
@@ -68,7 +66,7 @@ async function authStoreQueries(cluster: ClusterFile): Promise<number> {
   const texts = await Promise.all(cluster.replicas.auth.map((replica) => text(`${replica.url}/metrics`)));
   return texts
     .flatMap((body) => samplesOf(body, 'db_queries_total'))
-    .filter((sample) => !BACKGROUND.test(sample.labels['purpose'] ?? 'none'))
+    .filter((sample) => queryKindOf(sample.labels['purpose']) === 'call')
     .reduce((sum, sample) => sum + sample.value, 0);
 }
 

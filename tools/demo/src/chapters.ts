@@ -1,6 +1,6 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { LocalCluster } from '@jwt-msa/cluster';
+import { queryKindOf, type LocalCluster } from '@jwt-msa/cluster';
 import { call, counterOverReplicas, delta, gatewayCounter, Session, total } from './client';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
 
@@ -16,16 +16,12 @@ export interface DemoContext {
 }
 
 const REGISTERED = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
-/**
- * Queries a request can cause: users, refresh-token families, login throttle. Not the timers every
- * replica runs whatever the traffic (signing-key reloads, pruning) nor health checks.
- */
-const BACKGROUND = /purpose="(health|none|signing-key\.[^"]*|[^"]*\.prune|revocation\.(latest|feed-[^"]*))"/;
-export const authStoreQueries = (labels: string) => !BACKGROUND.test(labels);
-const backgroundQueries = (labels: string) =>
-  BACKGROUND.test(labels) && !/purpose="(health|none|revocation\.[^"]*)"/.test(labels);
+const purposeOf = (labels: string) => /purpose="([^"]*)"/.exec(labels)?.[1];
+/** Queries a request can cause (libs/cluster queryKindOf): not the replicas' timers, health checks or the feed. */
+export const authStoreQueries = (labels: string) => queryKindOf(purposeOf(labels)) === 'call';
+const backgroundQueries = (labels: string) => queryKindOf(purposeOf(labels)) === 'timer';
 /** What the gateways' revocation feed costs the auth store: background, whatever the traffic. */
-export const feedQueries = (labels: string) => /purpose="revocation\.(latest|feed-[^"]*)"/.test(labels);
+export const feedQueries = (labels: string) => queryKindOf(purposeOf(labels)) === 'feed';
 
 export function heading(ctx: DemoContext, title: string): void {
   ctx.print();
