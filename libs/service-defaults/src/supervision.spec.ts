@@ -68,7 +68,8 @@ function firstLine(child: ChildProcess): Promise<string> {
 
 describe('a service started by a supervisor', () => {
   it('exits within seconds when its parent is killed with SIGKILL, though its stdout pipe died with it', async () => {
-    // The launcher's way: fork over IPC, stdout and stderr piped to the parent.
+    // The launcher's way: fork over IPC, stdout and stderr piped to the parent. (The pid is printed as a
+    // string: console.log colours a number when FORCE_COLOR is set, as Nx sets it for its tasks.)
     const launcher = spawn(
       process.execPath,
       [
@@ -76,7 +77,7 @@ describe('a service started by a supervisor', () => {
         `const child = require('node:child_process').spawn(process.execPath, [process.argv[1]], {
            stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
          child.stdout.resume();
-         child.on('message', (m) => { if (m.type === 'listening') console.log(child.pid); });`,
+         child.on('message', (m) => { if (m.type === 'listening') console.log(String(child.pid)); });`,
         bundle,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
