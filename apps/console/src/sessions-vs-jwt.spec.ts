@@ -29,7 +29,9 @@ const FAKE_RUNNER = `
 const fs = require('node:fs');
 const path = require('node:path');
 const dir = ${JSON.stringify('__DIR__')};
-fs.writeFileSync(path.join(dir, 'argv.json'), JSON.stringify(process.argv.slice(2)));
+// Written whole, then renamed: the test polls for the file and must never read half of it.
+fs.writeFileSync(path.join(dir, 'argv.json.tmp'), JSON.stringify(process.argv.slice(2)));
+fs.renameSync(path.join(dir, 'argv.json.tmp'), path.join(dir, 'argv.json'));
 process.stderr.write('jwt: 3 fronts, starting\\n');
 const timer = setInterval(() => {
   const release = path.join(dir, 'release');
