@@ -49,6 +49,8 @@ interface Run {
   finishedAt?: number;
   child?: ChildProcess;
   exited?: Promise<void>;
+  /** Shutdown asked for it, perhaps before the child was spawned: it is stopped as soon as it exists. */
+  stopRequested?: boolean;
 }
 
 /** The body's call count (absent = the default), or a 400 saying the bounds. */
@@ -123,6 +125,7 @@ export class ComparisonRuns {
   async stop(): Promise<void> {
     const run = this.running;
     if (!run) return;
+    run.stopRequested = true;
     run.child?.kill('SIGTERM');
     await run.exited;
   }
@@ -141,6 +144,7 @@ export class ComparisonRuns {
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       run.child = child;
+      if (run.stopRequested) child.kill('SIGTERM');
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         if (stdout.length < MAX_OUTPUT_BYTES) stdout += chunk;
       });
