@@ -42,6 +42,9 @@ dockerd_pid=''
 stack_up=0
 drain_cleanup=''
 
+# `cmd | grep -q x` under pipefail fails at random: grep -q exits at the first match and cmd, still
+# writing (a long `compose logs`), dies of SIGPIPE. This reads all of its input, then says.
+matches() { grep "$@" > /dev/null; }
 step() { printf '\n== [%4ss] %s\n' "$((SECONDS - started))" "$*"; }
 ok() { passed=$((passed + 1)); printf 'ok     - %s\n' "$*"; }
 not_ok() { failed=$((failed + 1)); printf 'NOT OK - %s\n' "$*"; }
@@ -217,10 +220,10 @@ if compose exec -T orders cat /run/secrets/auth/signing-key.pem >/dev/null 2>&1;
 else ok "orders cannot read auth's secrets (another uid)"; fi
 leaked=0
 for c in $(docker ps -q --filter "label=com.docker.compose.project=$PROJECT"); do
-  docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" | grep -qF "$ADMIN_PASSWORD" && leaked=1
+  docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" | matches -F "$ADMIN_PASSWORD" && leaked=1
 done
 for image in $(docker image ls -q 'jwt-msa/*' | sort -u); do
-  docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$image" | grep -qiE 'PASSWORD=|SECRET=' && leaked=1
+  docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$image" | matches -iE 'PASSWORD=|SECRET=' && leaked=1
 done
 [ "$leaked" = 0 ] && ok "no secret in any container's or image's environment" || not_ok "a secret is in an environment"
 
@@ -294,7 +297,7 @@ step "d. only the balancer is reachable from the host"
 published="$(for c in $(docker ps -q --filter "label=com.docker.compose.project=$PROJECT"); do
   docker inspect -f '{{.Name}} {{range $p, $b := .NetworkSettings.Ports}}{{if $b}}{{$p}}->{{(index $b 0).HostIp}}:{{(index $b 0).HostPort}} {{end}}{{end}}' "$c"; done | awk 'NF > 1')"
 echo "$published" | sed 's/^/  /'
-[ "$(echo "$published" | wc -l)" = 1 ] && echo "$published" | grep -q "balancer-1 8080/tcp->127.0.0.1:$GATEWAY_PORT" \
+[ "$(echo "$published" | wc -l)" = 1 ] && echo "$published" | matches "balancer-1 8080/tcp->127.0.0.1:$GATEWAY_PORT" \
   && ok "one published port: the balancer's 8080 on 127.0.0.1:$GATEWAY_PORT" || not_ok "published ports: $published"
 for port in 3000 5432 9464; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then not_ok "127.0.0.1:$port accepts connections"; else ok "127.0.0.1:$port refused (services, PostgreSQL, gateway admin port: not published)"; fi
@@ -304,7 +307,7 @@ done
 for network in backend front; do
   id="$(docker network inspect -f '{{.Id}}' "${PROJECT}_$network")"
   bridge="br-${id:0:12}"
-  if ip -4 addr show dev "$bridge" 2>/dev/null | grep -q inet; then not_ok "the host has an IPv4 address on $bridge ($network)"; else ok "the host has no IPv4 address on the $network bridge $bridge"; fi
+  if ip -4 addr show dev "$bridge" 2>/dev/null | matches inet; then not_ok "the host has an IPv4 address on $bridge ($network)"; else ok "the host has no IPv4 address on the $network bridge $bridge"; fi
   for c in $( [ "$network" = backend ] && { containers orders | head -1; containers postgres; } || containers gateway | head -1); do
     address="$(docker inspect -f "{{(index .NetworkSettings.Networks \"${PROJECT}_$network\").IPAddress}}" "$c")"
     route="$(ip -4 route get "$address" 2>/dev/null | head -1)"
@@ -327,7 +330,7 @@ stop_seconds=$((SECONDS - stop_started))
 exit_code="$(docker inspect -f '{{.State.ExitCode}}' "$victim")"
 [ "$exit_code" = 0 ] && [ "$stop_seconds" -lt 15 ] && ok "docker stop: orders replica exited $exit_code after ${stop_seconds}s (SIGTERM handled, not killed)" \
   || not_ok "docker stop: exit code $exit_code after ${stop_seconds}s"
-docker logs "$victim" 2>&1 | grep -q '"msg":"stopped"' && ok "the stopped replica logged its graceful shutdown" || not_ok "no 'stopped' log line from the stopped replica"
+docker logs "$victim" 2>&1 | matches '"msg":"stopped"' && ok "the stopped replica logged its graceful shutdown" || not_ok "no 'stopped' log line from the stopped replica"
 sleep 6 # > the gateway's DNS refresh (UPSTREAM_DNS_REFRESH_MS, 5 s)
 codes="$(for _ in $(seq 10); do curl -s -m 10 -o /dev/null -w '%{http_code}\n' "$GW/api/orders" -H "authorization: Bearer $token"; done | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 [ "$codes" = ' 10 200' ] && ok "10 x GET /api/orders after the stop: all 200" || not_ok "GET /api/orders after the stop: $codes"
@@ -343,12 +346,12 @@ docker run -d --name "${PROJECT}_drain_upstream" --network "$drain_net" --networ
 docker run -d --name "${PROJECT}_drain_gateway" --network "$drain_net" --network-alias gw \
   -e AUTH_SERVICE_URLS=http://slow-catalog:3000 -e CATALOG_SERVICE_URLS=http://slow-catalog:3000 \
   -e ORDERS_SERVICE_URLS=http://slow-catalog:3000 -e PROFILE_SERVICE_URLS=http://slow-catalog:3000 jwt-msa/gateway:latest >/dev/null
-for _ in $(seq 60); do docker logs "${PROJECT}_drain_gateway" 2>&1 | grep -q '"msg":"listening"' && break; sleep 0.5; done
+for _ in $(seq 60); do docker logs "${PROJECT}_drain_gateway" 2>&1 | matches '"msg":"listening"' && break; sleep 0.5; done
 timeout 60 docker run --rm --name "${PROJECT}_drain_client" --network "$drain_net" --entrypoint node jwt-msa/gateway:latest \
   -e 'fetch("http://gw:8080/api/catalog/products").then(r => console.log("status", r.status), e => console.log("error", e.cause?.code ?? e.message))' > "$work/drain-client.out" 2>&1 &
 client_pid=$!
 # (the gateway's own JWKS fetch reaches the same upstream: wait for the client's request itself)
-for _ in $(seq 120); do docker logs "${PROJECT}_drain_upstream" 2>&1 | grep -q '^request /api/catalog/products' && break; sleep 0.25; done
+for _ in $(seq 120); do docker logs "${PROJECT}_drain_upstream" 2>&1 | matches '^request /api/catalog/products' && break; sleep 0.25; done
 stop_started=$SECONDS
 timeout 60 docker stop -t 20 "${PROJECT}_drain_gateway" >/dev/null
 stop_seconds=$((SECONDS - stop_started))
@@ -373,7 +376,7 @@ wait_ready && ok "up again, ready" || die "not ready after the restart"
 [ "$(jwks_n)" = "$keys_before" ] && ok "the JWKS publishes the same signing key" || not_ok "the signing key changed"
 orders_after="$(curl -s -m 10 "$GW/api/orders" -H "authorization: Bearer $token" | node -pe 'JSON.stringify(JSON.parse(require("fs").readFileSync(0, "utf8")))')"
 [ "$orders_after" = "$orders_before" ] && ok "alice's orders are still there, and her token still verifies" || not_ok "orders after the restart: $orders_after (before: $orders_before)"
-compose logs --no-color secrets 2>&1 | grep -q 'kept from an earlier start' && ! compose logs --no-color secrets 2>&1 | grep -q 'generated password' \
+compose logs --no-color secrets 2>&1 | matches 'kept from an earlier start' && ! compose logs --no-color secrets 2>&1 | matches 'generated password' \
   && ok "the secrets service kept every secret and printed no password" || not_ok "the secrets service on the second start: $(compose logs --no-color secrets 2>&1 | tail -3)"
 
 # ---------------------------------------------------------------------------------------------
