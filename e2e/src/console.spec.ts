@@ -680,11 +680,12 @@ describe('the console in a real browser, against the real cluster', () => {
       await logIn(page, user);
 
       // A service down: the gateway answers 503 JSON, and the page says the system is unavailable.
-      await Promise.all(stopped.map((replica) => replica.stop()));
+      // (Allowed before the stop: the page's own loads after the login may meet it while it stops.)
       watched.allow('GET', '/api/catalog/products', 503);
       watched.allow('POST', '/auth/login', 503);
       watched.allow('GET', '/.well-known/jwks.json', 503);
       watched.allow('GET', '/auth/sessions', 503);
+      await Promise.all(stopped.map((replica) => replica.stop()));
       await clickFor(page, button(page, 'GET /api/catalog/products'), 'GET', '/api/catalog/products');
       await textOf(
         statusOf(page, 'API calls through the gateway'),
