@@ -1,5 +1,4 @@
 import { createHmac, createSign, randomUUID, type KeyObject } from 'node:crypto';
-import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { IS_ADMIN_CLAIM } from '@jwt-msa/claims';
@@ -140,20 +139,4 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
   };
 }
 
-/** The status line and headers of a response to a request written byte for byte. */
-export function rawRequest(port: number, requestText: string): Promise<{ status: number; head: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.setTimeout(5000, () => socket.destroy(new Error('no answer in 5 s')));
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1');
-    });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const [head = '', body = ''] = received.split('\r\n\r\n');
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body });
-    });
-    socket.write(requestText);
-  });
-}
+export { rawRequest } from '@jwt-msa/testing';

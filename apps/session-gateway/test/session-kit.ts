@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import request from 'supertest';
 import { createLogger, runService, type RunningService } from '@jwt-msa/service-defaults';
 import { recordingServer, type Recorded, type RecordingServer } from '@jwt-msa/testing';
@@ -112,20 +111,4 @@ export function listening(gateway: SessionGatewayApp): Promise<RunningService> {
   });
 }
 
-/** Sends bytes exactly as written; the status and body of the answer. */
-export function rawRequest(port: number, requestText: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.setTimeout(5000, () => socket.destroy(new Error('no answer in 5 s')));
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1');
-    });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const [head = '', body = ''] = received.split('\r\n\r\n');
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), body });
-    });
-    socket.write(requestText);
-  });
-}
+export { rawRequest } from '@jwt-msa/testing';

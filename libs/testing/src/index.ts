@@ -6,3 +6,4 @@ export { expectReadmeConfigSection, ownSettings } from './readme-config';
 export { migratedTestDatabase, type MigratedTestDatabase } from './migrated-test-database';
 export { deadPort, recordingServer, type Recorded, type RecordingServer, type Reply } from './recording-server';
 export { streamRequest, type StreamedBody, type StreamedResponse } from './streaming-client';
+export { rawRequest } from './raw-request';
