@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readClusterFile, startLocalCluster, type LocalCluster } from '@jwt-msa/cluster';
+import { startLocalCluster, type ClusterFile, type LocalCluster } from '@jwt-msa/cluster';
 import { parseDemoArgs, UsageError } from './args';
+import { clusterBeside } from './cluster-beside';
 import { authGoesAway, countState, replicaGoesAway, signIn, whoServed, type DemoContext } from './chapters';
 import { revokeNow, type RevocationReport } from './revoke-now';
 import { sessionsVsJwt } from './sessions-vs-jwt';
@@ -33,10 +34,11 @@ async function main(): Promise<void> {
     });
   }
   const gw = args.baseUrl ?? cluster!.gatewayUrl;
+  const running = cluster?.file ?? (await clusterBeside(gw, args.dataDir));
   const ctx: DemoContext = {
     gw,
-    gateways: cluster?.gateways.map((gateway) => gateway.url) ?? (await gatewaysBeside(gw, args.dataDir)),
-    admin: args.adminUrl ?? cluster?.adminUrl ?? (await adminUrlOf(args.baseUrl!, args.dataDir)),
+    gateways: running?.gateways.map((gateway) => gateway.url) ?? [gw],
+    admin: args.adminUrl ?? cluster?.adminUrl ?? adminUrlOf(gw, running, args.dataDir),
     calls: args.calls,
     ...(cluster && { cluster }),
     print,
@@ -51,14 +53,13 @@ async function main(): Promise<void> {
     await replicaGoesAway(ctx, session);
     await authGoesAway(ctx, session);
     report.revocation = await revokeNow(ctx);
-    const clusterFile = cluster?.file ?? (await readClusterFile(path.resolve(args.dataDir)).catch(() => undefined));
-    if (clusterFile) {
+    if (running) {
       workDir = await mkdtemp(path.join(tmpdir(), 'jwt-msa-sessions-vs-jwt-'));
-      report.sessionsVsJwt = await sessionsVsJwt(print, { cluster: clusterFile, calls: args.compareCalls, workDir });
+      report.sessionsVsJwt = await sessionsVsJwt(print, { cluster: running, calls: args.compareCalls, workDir });
     } else {
       print();
       print(
-        `== 7. Sessions vs JWT: skipped, no cluster.json in ${args.dataDir} to start fronts beside (npm start writes one).`,
+        `== 7. Sessions vs JWT: skipped, no running npm start in ${args.dataDir} serves ${gw} (its cluster.json says where to start fronts beside it).`,
       );
     }
     if (args.json) {
@@ -74,22 +75,12 @@ async function main(): Promise<void> {
   }
 }
 
-/** Every gateway replica of the cluster `npm start` described in the data dir, or just this one. */
-async function gatewaysBeside(gatewayUrl: string, dataDir: string): Promise<string[]> {
-  const file = await readClusterFile(path.resolve(dataDir)).catch(() => undefined);
-  const urls = file?.gateways.map((gateway) => gateway.url) ?? [];
-  return urls.includes(gatewayUrl) ? urls : [gatewayUrl];
-}
-
 /** The admin listener `npm start` wrote down for this gateway (no tool assumes a fixed admin port). */
-async function adminUrlOf(gatewayUrl: string, dataDir: string): Promise<string> {
-  const file = await readClusterFile(path.resolve(dataDir)).catch((error: Error) => {
-    throw new UsageError(`${error.message} Otherwise pass the gateway's --admin-url.`);
-  });
-  const gateway = file.gateways.find((candidate) => candidate.url === gatewayUrl);
+function adminUrlOf(gatewayUrl: string, running: ClusterFile | undefined, dataDir: string): string {
+  const gateway = running?.gateways.find((candidate) => candidate.url === gatewayUrl);
   if (!gateway) {
     throw new UsageError(
-      `${path.join(dataDir, 'cluster.json')} lists the gateways ${file.gateways.map((g) => g.url).join(', ')}, not ${gatewayUrl}: pass its --admin-url.`,
+      `No running npm start in ${path.resolve(dataDir)} serves ${gatewayUrl}: pass its --admin-url (or the --data-dir of the npm start behind it).`,
     );
   }
   return gateway.adminUrl;

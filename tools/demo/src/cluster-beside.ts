@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { readClusterFile, type ClusterFile } from '@jwt-msa/cluster';
+
+/**
+ * The cluster `npm start` described in `dataDir`, when it is the one serving `gatewayUrl` right
+ * now: its file lists that gateway and its launcher is still alive. A file left by an earlier
+ * `npm start` (stopped, or on other ports) names processes that are gone, so it is ignored.
+ */
+export async function clusterBeside(gatewayUrl: string, dataDir: string): Promise<ClusterFile | undefined> {
+  const file = await readClusterFile(path.resolve(dataDir)).catch(() => undefined);
+  if (!file || !file.gateways.some((gateway) => gateway.url === gatewayUrl)) return undefined;
+  return isAlive(file.launcherPid) ? file : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    // Signal 0 only asks whether the process exists (EPERM: it does, under another user).
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
