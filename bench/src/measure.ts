@@ -38,7 +38,6 @@ export class ScenarioMeasurer {
     const oursBefore = processTreeCpuUs(process.pid);
     const busyBefore = machineBusyUs();
     const machineBefore = machineTicks();
-    const selfBefore = process.cpuUsage();
     const cpuBefore = processCpuUs(pid);
     const started = Date.now();
     const load = await runLoad({
@@ -48,12 +47,12 @@ export class ScenarioMeasurer {
       requestsFor: plans.planFor(id),
     });
     const cpuAfter = processCpuUs(pid);
-    const self = process.cpuUsage(selfBefore);
     const machineAfter = machineTicks();
     const busyAfter = machineBusyUs();
     const oursAfter = processTreeCpuUs(process.pid);
     const storeAfter = storeBefore !== undefined && store ? processTreeCpuUs(store.pg.pid) : undefined;
     const finished = Date.now();
+    const windowSeconds = Math.max(load.seconds, (finished - started) / 1000);
     const metricsAfter = await metricsText(endpoint);
     const responses = load.ok + Object.values(load.rejected).reduce((a, b) => a + b, 0);
     plans.advancePastSent(id, responses);
@@ -79,11 +78,12 @@ export class ScenarioMeasurer {
       ...(storeBefore !== undefined &&
         storeAfter !== undefined && { storeCpuUsPerReq: (storeAfter - storeBefore) / responses }),
       machineBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
+      // Over the whole window the machine's counters spanned (the load generator's set-up included).
       otherLoad: Math.max(
         0,
-        (busyAfter - busyBefore - (oursAfter - oursBefore)) / (load.seconds * 1e6 * this.setup.cores),
+        (busyAfter - busyBefore - (oursAfter - oursBefore)) / (windowSeconds * 1e6 * this.setup.cores),
       ),
-      loadgenCores: (self.user + self.system) / 1e6 / load.seconds,
+      loadgenCores: load.loadgenCpuUs / 1e6 / load.seconds,
       extra,
     };
   }

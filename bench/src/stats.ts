@@ -61,7 +61,7 @@ export interface RunResult {
   machineBusy: number;
   /** Share of the machine (all cores) used by processes the bench did not start: background noise. */
   otherLoad: number;
-  /** Share of one core the load generator (this process) used. */
+  /** Cores the load generator (this process) used during the load. */
   loadgenCores: number;
   extra: RunExtra;
 }
