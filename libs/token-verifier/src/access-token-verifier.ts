@@ -65,29 +65,70 @@ export class AccessTokenVerifier {
     return claims;
   }
 
-  private async verifyFully(token: string): Promise<AccessTokenClaims> {
+  /**
+   * One pass of jsonwebtoken, which decodes the token once: the header rules run in its key
+   * callback (before any key is looked up), the claim contract on the payload it verified. A token
+   * it refuses is explained by the same checks in their documented order (see `explainRejection`),
+   * so every reason is what it would be if those checks had run first; only that path decodes twice.
+   */
+  private verifyFully(token: string): Promise<AccessTokenClaims> {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
-      throw new TokenRejectedError('malformed', 'The token is not a compact JWS');
+      return Promise.reject(new TokenRejectedError('malformed', 'The token is not a compact JWS'));
     }
+    return new Promise<AccessTokenClaims>((resolve, reject) => {
+      const refuse = (error: unknown) => reject(explainRejection(token, error, this.options));
+      try {
+        jwt.verify(
+          token,
+          (header, deliverKey) => {
+            // Throws out of jwt.verify (a synchronous call here) for a header that breaks the rules.
+            const kid = checkHeader(header as unknown as Record<string, unknown>);
+            this.options.keys.getKey(kid).then(
+              (key) => deliverKey(null, key),
+              (error: unknown) => refuse(error),
+            );
+          },
+          {
+            algorithms: [ACCESS_TOKEN_ALGORITHM],
+            issuer: this.options.issuer,
+            audience: this.options.audience,
+            clockTolerance: this.options.clockToleranceSeconds,
+          },
+          (error, payload) => {
+            if (error) return refuse(error);
+            try {
+              checkContract(payload, this.options);
+              resolve(payload as AccessTokenClaims);
+            } catch (problem) {
+              refuse(problem);
+            }
+          },
+        );
+      } catch (error) {
+        refuse(error);
+      }
+    });
+  }
+}
+
+/**
+ * Why a token was refused, in the order of the checks: decodable, header rules, claim contract
+ * (all of them before the key and the signature, so a token that breaks a rule gets that rule's
+ * reason whatever its signature), then what failed later: the key lookup's own error (unknown
+ * kid, JWKS unavailable), or jsonwebtoken's verdict on the signature and time claims.
+ */
+function explainRejection(token: string, failure: unknown, expected: { issuer: string; audience: string }): unknown {
+  try {
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') {
       throw new TokenRejectedError('malformed', 'The token cannot be decoded');
     }
-    const kid = checkHeader(decoded.header as unknown as Record<string, unknown>);
-    checkContract(decoded.payload, this.options);
-
-    const key = await this.options.keys.getKey(kid);
-    try {
-      return jwt.verify(token, key, {
-        algorithms: [ACCESS_TOKEN_ALGORITHM],
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        clockTolerance: this.options.clockToleranceSeconds,
-      }) as AccessTokenClaims;
-    } catch (error) {
-      throw rejectionFor(error);
-    }
+    checkHeader(decoded.header as unknown as Record<string, unknown>);
+    checkContract(decoded.payload, expected);
+  } catch (error) {
+    return error;
   }
+  return failure instanceof jwt.JsonWebTokenError ? rejectionFor(failure) : failure;
 }
 
 /** The header rules of RFC 8725 §3.1, §3.4 and §3.11; returns the kid to look up. */

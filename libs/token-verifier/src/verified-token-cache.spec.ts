@@ -125,12 +125,14 @@ describe('VerifiedTokenCache', () => {
     expect(cache.bytes).toBe(0);
   });
 
-  it('hands out frozen copies: neither the caller nor a later reader can change cached claims', () => {
+  it('freezes what it holds: neither the caller nor a later reader can change cached claims', () => {
     const cache = new VerifiedTokenCache(roomy);
     const { token, claims } = issue('alice', ['user']);
     cache.set(token, claims);
-    claims.roles.push('admin');
+    expect(() => claims.roles.push('admin')).toThrow(/not extensible/);
+    expect(() => Object.assign(claims, { sub: 'mallory' })).toThrow(/read only/);
     const cached = cache.get(token)!;
+    expect(cached.sub).toBe(claims.sub);
     expect(cached.roles).toEqual(['user']);
     expect(Object.isFrozen(cached)).toBe(true);
     expect(() => (cached.roles as string[]).push('admin')).toThrow(/not extensible/);

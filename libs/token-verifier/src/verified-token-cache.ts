@@ -41,7 +41,8 @@ export const ENTRY_OVERHEAD_BYTES = 256;
  *   any byte of the token is a different key, so a tampered token can never hit, and the cache
  *   holds no usable bearer token (a heap dump does not leak them).
  * - Only what the verifier accepted goes in: there is no negative caching, and what comes out is
- *   exactly the claims that were verified (frozen, so no caller can alter them for the next one).
+ *   exactly the claims that were verified (frozen as they go in, so no caller can alter them for
+ *   the next one).
  * - A hit does not replace the caller's authorization: the route's role policy is checked on the
  *   returned claims, as on a miss.
  * - Bounded by count and by an approximate byte size; every operation is O(1) (a Map in
@@ -95,18 +96,19 @@ export class VerifiedTokenCache {
   }
 
   /**
-   * Remembers claims the verifier has just accepted for this token. Ignored when the token has
-   * already expired or the entry alone exceeds the byte budget.
+   * Remembers claims the verifier has just accepted for this token, and freezes them (deeply): the
+   * object given is the one every later hit returns. Ignored when the token has already expired or
+   * the entry alone exceeds the byte budget.
    */
   set(token: string, claims: AccessTokenClaims, key = VerifiedTokenCache.keyOf(token)): void {
     const expiresAtMs = claims.exp * 1000;
     if (!Number.isFinite(expiresAtMs) || this.now() >= expiresAtMs || this.options.maxEntries === 0) return;
-    const json = JSON.stringify(claims);
-    const bytes = bytesOf(key, json);
+    const bytes = entryBytes(key, claims);
     if (bytes > this.options.maxBytes) return;
     this.remove(key);
-    // A copy (claims are plain JSON), so the caller's object can change without changing ours.
-    this.entries.set(key, { claims: deepFreeze(JSON.parse(json) as AccessTokenClaims), expiresAtMs, bytes });
+    // Frozen where it is rather than copied: the verifier hands the same claims to its caller, and
+    // nobody can change them for the next reader.
+    this.entries.set(key, { claims: deepFreeze(claims), expiresAtMs, bytes });
     this.totalBytes += bytes;
     while (this.entries.size > this.options.maxEntries || this.totalBytes > this.options.maxBytes) {
       const oldest = this.oldestKey();
@@ -163,11 +165,7 @@ export class VerifiedTokenCache {
 
 /** Estimated bytes of one entry: its key, its claims as JSON, and a fixed overhead. */
 export function entryBytes(key: string, claims: AccessTokenClaims): number {
-  return bytesOf(key, JSON.stringify(claims));
-}
-
-function bytesOf(key: string, claimsJson: string): number {
-  return key.length + claimsJson.length + ENTRY_OVERHEAD_BYTES;
+  return key.length + JSON.stringify(claims).length + ENTRY_OVERHEAD_BYTES;
 }
 
 function deepFreeze<T>(value: T): T {
