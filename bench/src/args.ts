@@ -35,7 +35,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration S         seconds of load per scenario and round (default 2)
   --rounds N           interleaved rounds; medians are reported (default 7)
   --connections N      concurrent keep-alive connections of the load generator (default 50)
-  --warmup S           unmeasured seconds per scenario before the rounds (default 2)
+  --warmup S           unmeasured seconds per scenario before the rounds, evened out per serving process (default 2)
   --pool N             distinct pre-signed tokens for the cache-miss scenario (default 6000)
   --cache-entries N    the gateway's verified-token cache size during the run (default 1000; < --pool)
   --flood-share F      share of requests with an unknown kid in the flood scenario (default 0.1)

@@ -1,5 +1,6 @@
 import { DEFAULT_ARGS, parseBenchArgs, USAGE, UsageError } from './args';
 import { parseMachineTicks, parseStatCpuTicks, parseStatParentPid, parseStatusKb } from './proc';
+import { warmUpPlan } from './rounds';
 import { interleave, roundOrder, SCENARIOS, selectScenarioIds, sliceFor, targetsOf } from './scenarios';
 
 describe('args', () => {
@@ -125,6 +126,19 @@ describe('scenarios', () => {
     const firsts = [0, 1, 2].map((round) => roundOrder(ids, round)[0]);
     expect(new Set(firsts).size).toBe(3);
     for (const round of [0, 1, 2]) expect([...roundOrder(ids, round)].sort()).toEqual([...ids].sort());
+  });
+
+  it('warm every serving process for as long as the one serving the most scenarios', () => {
+    const plan = warmUpPlan(['auth-off', 'jwt-cached', 'jwt-cached-revocations-100k', 'jwt-uncached'], 2);
+    expect(plan).toEqual([
+      { id: 'auth-off', seconds: 2 },
+      { id: 'jwt-cached', seconds: 2 },
+      { id: 'jwt-cached-revocations-100k', seconds: 6 },
+      { id: 'jwt-uncached', seconds: 2 },
+    ]);
+    const perProcess = (target: string) =>
+      plan.filter(({ id }) => targetsOf([id]).has(target as never)).reduce((sum, run) => sum + run.seconds, 0);
+    expect(perProcess('gateway')).toBe(perProcess('gateway-revocations'));
   });
 
   it('splits a pool across connections without overlap', () => {
