@@ -35,7 +35,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration S         seconds of load per scenario and round (default 2)
   --rounds N           interleaved rounds; medians are reported (default 7)
   --connections N      concurrent keep-alive connections of the load generator (default 50)
-  --warmup S           unmeasured seconds per scenario before the rounds, evened out per serving process (default 2)
+  --warmup S           unmeasured seconds of load per serving process before the rounds, split over its scenarios (default 30)
   --pool N             distinct pre-signed tokens for the cache-miss scenario (default 6000)
   --cache-entries N    the gateway's verified-token cache size during the run (default 1000; < --pool)
   --flood-share F      share of requests with an unknown kid in the flood scenario (default 0.1)
@@ -54,7 +54,7 @@ export const DEFAULT_ARGS: BenchArgs = {
   durationS: 2,
   rounds: 7,
   connections: 50,
-  warmupS: 2,
+  warmupS: 30,
   poolSize: 6000,
   cacheEntries: 1000,
   floodShare: 0.1,

@@ -5,13 +5,12 @@ import type { RunResult } from './stats';
 const pause = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 /**
- * Unmeasured runs, so that no round pays for cold code paths and connection pools. Every serving
- * process gets the same amount of warm-up load: `warmupS` per scenario of the process that serves
- * the most of them, the extra on its first scenario. A process serving one scenario (the
- * revocation gateway, the info-logging one, the peer, the session gateway) would otherwise still be
- * reaching its steady state (JIT tiers, heap sizing) in the rounds where the main gateway, warmed by
- * every scenario it serves, has reached it (measured here: after 2 s of warm-up a process used
- * 40-70% more CPU per request in round 1 than in round 3; after 8 s, no trend).
+ * Unmeasured runs, so that no round pays for cold code paths and connection pools: every serving
+ * process gets `warmupS` seconds of load, split over the scenarios it serves. A gateway reaches its
+ * steady cost per request only after ~20 s of load (JIT tiers, heap sizing). Measured with 14 s
+ * for each process: the revocation gateway went 1,080 -> 813 -> 695 -> 631 -> 652 µs per request
+ * over five rounds and the info-logging one 720 -> 590, while the main gateway, which all its other
+ * scenarios keep warming, stayed within the noise; the comparisons with it were the process's age.
  */
 export async function warmUp(
   measurer: ScenarioMeasurer,
@@ -27,18 +26,14 @@ export async function warmUp(
   }
 }
 
-/** The warm-up runs: each scenario once, a process's first one long enough to even the processes out. */
+/** The warm-up runs: each scenario once, for its process's share of `warmupS` seconds. */
 export function warmUpPlan(scenarioIds: readonly string[], warmupS: number): Array<{ id: string; seconds: number }> {
-  const byTarget = new Map<Target, string[]>();
+  const served = new Map<Target, number>();
   for (const id of scenarioIds) {
     const target = scenarioInfo(id).target;
-    byTarget.set(target, [...(byTarget.get(target) ?? []), id]);
+    served.set(target, (served.get(target) ?? 0) + 1);
   }
-  const perProcessS = Math.max(0, ...[...byTarget.values()].map((ids) => ids.length)) * warmupS;
-  return scenarioIds.map((id) => {
-    const ids = byTarget.get(scenarioInfo(id).target)!;
-    return { id, seconds: id === ids[0] ? perProcessS - (ids.length - 1) * warmupS : warmupS };
-  });
+  return scenarioIds.map((id) => ({ id, seconds: warmupS / served.get(scenarioInfo(id).target)! }));
 }
 
 /** Each round runs every scenario once, in a different order each round (see roundOrder). */
