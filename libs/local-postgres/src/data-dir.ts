@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DataDirInUseError, LocalPostgresError } from './errors';
 import { canAccess, type ServerUser } from './server-user';
+import { isProcessAlive } from './process-alive';
 
 /** Where data lives when the server user cannot reach the requested data dir (root + private checkout). */
 export const RELOCATED_DATA_ROOT = '/var/tmp/jwt-msa-postgres';
@@ -63,16 +64,7 @@ export function isPostgresProcess(pid: number): boolean {
     return path.basename(argv0).startsWith('postgres');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && process.platform === 'linux') return false;
-    return isAlive(pid); // No /proc (macOS): a live PID is the best evidence available.
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return isProcessAlive(pid); // No /proc (macOS): a live PID is the best evidence available.
   }
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { startLocalPostgres } from '@jwt-msa/local-postgres';
+import { isProcessAlive, startLocalPostgres } from '@jwt-msa/local-postgres';
 
 /** A PostgreSQL superuser URL; when set, tests use that server instead of starting one. */
 export const ADMIN_URL_VARIABLE = 'TEST_DATABASE_ADMIN_URL';
@@ -53,7 +53,7 @@ export async function stopTestPostgres(): Promise<void> {
 
 async function reuseOrStartWorkerServer(): Promise<string> {
   const existing = await readWorkerServer(WORKER_DIR);
-  if (existing !== undefined && isAlive(existing.pid)) return existing.adminUrl;
+  if (existing !== undefined && isProcessAlive(existing.pid)) return existing.adminUrl;
 
   await prepareServersRoot();
   await deleteFinishedWorkerDirs();
@@ -80,10 +80,10 @@ async function prepareServersRoot(): Promise<void> {
 async function deleteFinishedWorkerDirs(): Promise<void> {
   for (const entry of await fs.readdir(SERVERS_ROOT)) {
     const workerPid = /^(\d+)-\d+$/.exec(entry)?.[1];
-    if (workerPid === undefined || isAlive(Number(workerPid))) continue;
+    if (workerPid === undefined || isProcessAlive(Number(workerPid))) continue;
     const dir = path.join(SERVERS_ROOT, entry);
     const server = await readWorkerServer(dir);
-    if (server !== undefined && isAlive(server.pid)) continue;
+    if (server !== undefined && isProcessAlive(server.pid)) continue;
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
@@ -94,23 +94,14 @@ async function readWorkerServer(dir: string): Promise<WorkerServer | undefined> 
 }
 
 async function stopProcess(pid: number): Promise<void> {
-  if (!isAlive(pid)) return;
+  if (!isProcessAlive(pid)) return;
   process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (isAlive(pid)) {
+  while (isProcessAlive(pid)) {
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGKILL');
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readClusterFile, type ClusterFile } from '@jwt-msa/cluster';
+import { isProcessAlive } from '@jwt-msa/local-postgres';
 
 /**
  * The cluster `npm start` described in `dataDir`, when it is the one serving `gatewayUrl` right
@@ -9,16 +10,5 @@ import { readClusterFile, type ClusterFile } from '@jwt-msa/cluster';
 export async function clusterBeside(gatewayUrl: string, dataDir: string): Promise<ClusterFile | undefined> {
   const file = await readClusterFile(path.resolve(dataDir)).catch(() => undefined);
   if (!file || !file.gateways.some((gateway) => gateway.url === gatewayUrl)) return undefined;
-  return isAlive(file.launcherPid) ? file : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    // Signal 0 only asks whether the process exists (EPERM: it does, under another user).
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessAlive(file.launcherPid) ? file : undefined;
 }
