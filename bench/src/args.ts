@@ -7,6 +7,8 @@ export interface BenchArgs {
   connections: number;
   /** Seconds of unmeasured load per scenario before the first round. */
   warmupS: number;
+  /** Seconds of unmeasured load on a scenario's process right before each of its measured runs. */
+  rewarmS: number;
   /** Distinct pre-signed tokens cycled by the cache-miss scenario (must exceed cacheEntries). */
   poolSize: number;
   /** The gateway's verified-token cache size for this run (VERIFIED_TOKEN_CACHE_MAX_ENTRIES). */
@@ -36,6 +38,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --rounds N           interleaved rounds; medians are reported (default 7)
   --connections N      concurrent keep-alive connections of the load generator (default 50)
   --warmup S           unmeasured seconds of load per serving process before the rounds, split over its scenarios (default 30)
+  --rewarm S           unmeasured seconds of load on a scenario's process right before each measured run (default 1; 0 = none)
   --pool N             distinct pre-signed tokens for the cache-miss scenario (default 6000)
   --cache-entries N    the gateway's verified-token cache size during the run (default 1000; < --pool)
   --flood-share F      share of requests with an unknown kid in the flood scenario (default 0.1)
@@ -55,6 +58,7 @@ export const DEFAULT_ARGS: BenchArgs = {
   rounds: 7,
   connections: 50,
   warmupS: 30,
+  rewarmS: 1,
   poolSize: 6000,
   cacheEntries: 1000,
   floodShare: 0.1,
@@ -83,6 +87,7 @@ const NUMERIC_OPTIONS: Record<string, NumericOption> = {
   rounds: { key: 'rounds', min: 1, max: 50, integer: true },
   connections: { key: 'connections', min: 1, max: 1000, integer: true },
   warmup: { key: 'warmupS', min: 0, max: 120, integer: false },
+  rewarm: { key: 'rewarmS', min: 0, max: 60, integer: false },
   pool: { key: 'poolSize', min: 10, max: 200_000, integer: true },
   'cache-entries': { key: 'cacheEntries', min: 1, max: 10_000_000, integer: true },
   'flood-share': { key: 'floodShare', min: 0.01, max: 0.5, integer: false },

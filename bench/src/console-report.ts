@@ -26,7 +26,7 @@ export function printHeader(args: BenchArgs, date: Date, machine: MachineInfo): 
     `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform})`,
   );
   print(
-    `load: autocannon, ${args.connections} keep-alive connections, ${args.rounds} rounds x ${args.durationS} s per scenario (interleaved), warm-up ${args.warmupS} s per serving process`,
+    `load: autocannon, ${args.connections} keep-alive connections, ${args.rounds} rounds x ${args.durationS} s per scenario (interleaved), warm-up ${args.warmupS} s per serving process, ${args.rewarmS} s re-warm before each measured run`,
   );
 }
 

@@ -1,7 +1,7 @@
 import { DEFAULT_ARGS, parseBenchArgs, USAGE, UsageError } from './args';
 import { parseMachineTicks, parseStatCpuTicks, parseStatParentPid, parseStatusKb } from './proc';
-import { warmUpPlan } from './rounds';
-import { interleave, roundOrder, SCENARIOS, selectScenarioIds, sliceFor, targetsOf } from './scenarios';
+import { rewarmScenarioOf, warmUpPlan } from './rounds';
+import { interleave, roundOrder, scenarioInfo, SCENARIOS, selectScenarioIds, sliceFor, targetsOf } from './scenarios';
 
 describe('args', () => {
   it('defaults, and every option in both spellings', () => {
@@ -136,6 +136,16 @@ describe('scenarios', () => {
       { id: 'jwt-cached-revocations-100k', seconds: 30 },
       { id: 'jwt-uncached', seconds: 10 },
     ]);
+  });
+
+  it('re-warms each scenario with its own load, the flood with valid tokens on the same gateway', () => {
+    expect(rewarmScenarioOf('jwt-cached-revocations-100k')).toBe('jwt-cached-revocations-100k');
+    expect(rewarmScenarioOf('jwt-uncached')).toBe('jwt-uncached');
+    expect(rewarmScenarioOf('jwt-flood')).toBe('jwt-cached');
+    expect(scenarioInfo('jwt-flood').target).toBe(scenarioInfo('jwt-cached').target);
+    expect(parseBenchArgs([]).rewarmS).toBe(1);
+    expect(parseBenchArgs(['--rewarm', '0']).rewarmS).toBe(0);
+    expect(() => parseBenchArgs(['--rewarm', '-1'])).toThrow('--rewarm must be a number from 0 to 60, got "-1"');
   });
 
   it('splits a pool across connections without overlap', () => {

@@ -80,9 +80,7 @@ export async function runBench(args: BenchArgs, bundleFile: string): Promise<voi
     const warmUpTime = startStopwatch();
     await warmUp(measurer, scenarioIds, args.warmupS);
     printWarmUp(args.warmupS, warmUpTime.seconds());
-    const runs = await measureRounds(measurer, scenarioIds, args.rounds, args.durationS, (run) =>
-      printRun(run, args.rounds),
-    );
+    const runs = await measureRounds(measurer, scenarioIds, args, (run) => printRun(run, args.rounds));
 
     const gatewayMemory = await probeGatewayMemory(targets, children, plans, tokens.pool.length, args);
     const peakRss = peakRssPerProcess(targets, children);
