@@ -1,6 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getFreePort } from '@jwt-msa/local-postgres';
+import { connect, type AddressInfo } from 'node:net';
 
 /** One request as a recording server received it. */
 export interface Recorded {
@@ -70,7 +69,35 @@ export async function recordingServer(
   };
 }
 
-/** A loopback port nothing listens on: connections to it are refused. */
+const DEAD_PORTS = { first: 600, last: 1023 };
+let nextDeadPort = DEAD_PORTS.first;
+
+/**
+ * A loopback port nothing listens on: connections to it are refused. Taken below 1024, outside the
+ * ephemeral range the OS picks port-0 listeners from, so a server that a test running in parallel
+ * starts cannot land on it between this check and its use; a free ephemeral port could be taken,
+ * and once was (a "dead" replica answered 200 in CI). A different port on each call.
+ */
 export async function deadPort(): Promise<number> {
-  return getFreePort();
+  for (let tries = 0; tries <= DEAD_PORTS.last - DEAD_PORTS.first; tries += 1) {
+    const port = nextDeadPort;
+    nextDeadPort = port === DEAD_PORTS.last ? DEAD_PORTS.first : port + 1;
+    if (await isRefused(port)) return port;
+  }
+  throw new Error(`every loopback port from ${DEAD_PORTS.first} to ${DEAD_PORTS.last} accepts connections`);
+}
+
+function isRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
 }
